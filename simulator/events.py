@@ -131,12 +131,12 @@ class Report:
 
     def summary_lines(self) -> list[str]:
         """Human-readable summary: totals, then each kind with its kept examples."""
-        lines = [
-            f"read {self.read}: delivered {self.delivered}, bad {self.bad}, late {self.late}"
-        ]
+        lines = [f"read {self.read}: delivered {self.delivered}, bad {self.bad}, late {self.late}"]
         for kind in sorted(self.counts, key=lambda k: k.value):
             lines.append(f"  {kind}: {self.counts[kind]}")
-            lines.extend(f"    {problem.origin}: {problem.detail}" for problem in self.examples[kind])
+            lines.extend(
+                f"    {problem.origin}: {problem.detail}" for problem in self.examples[kind]
+            )
             hidden = self.counts[kind] - len(self.examples[kind])
             if hidden > 0:
                 lines.append(f"    ... and {hidden} more")

@@ -35,7 +35,12 @@ def parse_iso_ms(text: str) -> int:
         if sign == "-":
             offset = -offset
     moment = datetime(
-        int(year), int(month), int(day), int(hour), int(minute), int(second),
+        int(year),
+        int(month),
+        int(day),
+        int(hour),
+        int(minute),
+        int(second),
         tzinfo=timezone(offset),
     )
     millis = int((fraction or "0").ljust(3, "0")[:3])

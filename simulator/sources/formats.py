@@ -103,7 +103,9 @@ def detect_format(head: bytes) -> Format | None:
     return None
 
 
-def read_file(path: str, report: Report, options: ReadOptions = ReadOptions()) -> Iterator[LogEvent]:
+def read_file(
+    path: str, report: Report, options: ReadOptions = ReadOptions()
+) -> Iterator[LogEvent]:
     """Yield the events of one file (``-`` = standard input), reporting bad items."""
     name = "<stdin>" if path == STDIN else path
     events = _Events(report, options.max_event_bytes)
@@ -111,9 +113,11 @@ def read_file(path: str, report: Report, options: ReadOptions = ReadOptions()) -
         chunks = iter_chunks(path, max_decompressed_bytes=options.max_decompressed_bytes)
         fmt = options.format
         if fmt is Format.AUTO:
-            head, chunks = _peek(chunks)
+            head, chunks, deferred = _peek(chunks)
             detected = detect_format(head)
             if detected is None:
+                if deferred is not None:
+                    raise deferred
                 if head.strip():
                     report.add(ProblemKind.UNKNOWN_FORMAT, name, _unknown_detail(head))
                 return
@@ -123,15 +127,28 @@ def read_file(path: str, report: Report, options: ReadOptions = ReadOptions()) -
         report.add(problem.kind, name, problem.detail)
 
 
-def _peek(chunks: Iterator[bytes]) -> tuple[bytes, Iterator[bytes]]:
+def _peek(chunks: Iterator[bytes]) -> tuple[bytes, Iterator[bytes], FileProblem | None]:
+    """The first bytes, an iterator over all of them, and a problem met on the way.
+
+    A file problem met while peeking is raised by the iterator only after the peeked
+    bytes, so the events before a truncation are still read.
+    """
     taken: list[bytes] = []
     size = 0
-    for chunk in chunks:
-        taken.append(chunk)
-        size += len(chunk)
-        if size >= _DETECT_BYTES:
-            break
-    return b"".join(taken), itertools.chain(taken, chunks)
+    try:
+        for chunk in chunks:
+            taken.append(chunk)
+            size += len(chunk)
+            if size >= _DETECT_BYTES:
+                break
+    except FileProblem as problem:
+        return b"".join(taken), itertools.chain(taken, _raise(problem)), problem
+    return b"".join(taken), itertools.chain(taken, chunks), None
+
+
+def _raise(problem: FileProblem) -> Iterator[bytes]:
+    raise problem
+    yield b""  # pragma: no cover - makes this a generator
 
 
 def _unknown_detail(head: bytes) -> str:
@@ -158,7 +175,9 @@ class _Events:
             return self._bad(ProblemKind.MISSING_TIMESTAMP, origin, detail)
         timestamp = _iso_ms(when)
         if timestamp is None:
-            return self._bad(ProblemKind.BAD_TIMESTAMP, origin, f"eventTime {when!r} is not ISO-8601")
+            return self._bad(
+                ProblemKind.BAD_TIMESTAMP, origin, f"eventTime {when!r} is not ISO-8601"
+            )
         if _MAYBE_LOOSE.search(text):
             text = _MINIFY.sub(r"\1", text)
         return self.make(timestamp, text, origin)
@@ -322,7 +341,9 @@ class _ExportEvent:
         try:
             message = b"\n".join(self.lines).decode()
         except UnicodeDecodeError as error:
-            events.report.add(ProblemKind.INVALID_UTF8, self.origin, f"invalid UTF-8: {error.reason}")
+            events.report.add(
+                ProblemKind.INVALID_UTF8, self.origin, f"invalid UTF-8: {error.reason}"
+            )
             return
         timestamp = _iso_ms(self.timestamp.decode())
         if timestamp is None:

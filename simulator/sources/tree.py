@@ -104,9 +104,7 @@ def iter_log_files(path: str, path_filter: PathFilter, report: Report) -> Iterat
 
 def is_log_file_name(name: str) -> bool:
     """Whether a directory walk should read a file of this name."""
-    return (
-        not name.startswith(".") and DIGEST_MARK not in name and name.endswith(LOG_SUFFIXES)
-    )
+    return not name.startswith(".") and DIGEST_MARK not in name and name.endswith(LOG_SUFFIXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +213,9 @@ def _day_files(day_paths: Iterable[str], path_filter: PathFilter, report: Report
         (_delivery_stamp(entry.name), entry.name, entry.path)
         for day_path in day_paths
         for entry in _scan(day_path, report)
-        if not entry.is_dir() and is_log_file_name(entry.name) and path_filter.allows_name(entry.name)
+        if not entry.is_dir()
+        and is_log_file_name(entry.name)
+        and path_filter.allows_name(entry.name)
     ]
     files.sort()
     return [file_path for _, _, file_path in files]
