@@ -19,10 +19,12 @@ from cwpattern.pattern import (
     purge,
     test_metric_filter,
 )
+from cwpattern.patternset import PatternSet
 
 __all__ = [
     "FilterPattern",
     "PatternError",
+    "PatternSet",
     "compile",
     "extract",
     "matches",

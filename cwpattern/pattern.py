@@ -11,7 +11,8 @@ import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from cwpattern import ambiguities, interpreter
+from cwpattern import ambiguities
+from cwpattern.compiler import CompiledPattern, compile_tree
 from cwpattern.nodes import JsonPattern, Pattern, RegexPattern, SpacePattern, TextPattern
 from cwpattern.parser import parse
 from cwpattern.printer import to_text
@@ -35,16 +36,22 @@ class FilterPattern:
         kind: ``"text"`` (terms, phrases or a standalone regex), ``"json"`` or ``"space"``.
     """
 
-    __slots__ = ("_references", "kind", "pattern", "tree")
+    __slots__ = ("_compiled", "_references", "kind", "pattern", "tree")
 
     def __init__(self, pattern: str, tree: Pattern):
         self.pattern = pattern
         self.tree = tree
         self.kind = _KINDS[type(tree)]
+        self._compiled: CompiledPattern = compile_tree(tree)
         self._references: dict[str, Reference] = {}
 
     def __repr__(self) -> str:
         return f"cwpattern.compile({self.pattern!r})"
+
+    @property
+    def compiled(self) -> CompiledPattern:
+        """The compiled matcher with its literal prefilter (``cwpattern.compiler``)."""
+        return self._compiled
 
     @property
     def normalized(self) -> str:
@@ -53,7 +60,7 @@ class FilterPattern:
 
     def matches(self, message: str | bytes) -> bool:
         """Whether CloudWatch Logs would count ``message`` as a match."""
-        return interpreter.bind(self.tree, message) is not None
+        return self._compiled.match(message)
 
     def extract(self, message: str | bytes,
                 references: Iterable[str] = ()) -> dict[str, str] | None:
@@ -62,8 +69,7 @@ class FilterPattern:
         ``references`` (``$.a.b`` for JSON patterns, ``$name``/``$N`` for space-delimited
         ones) adds each named field's value, as a string, when the event has it.
         """
-        parsed = [self.reference(text) for text in references]
-        return interpreter.bind(self.tree, message, parsed)
+        return self._compiled.bind(message, [self.reference(text) for text in references])
 
     def check_reference(self, reference: str) -> None:
         """Raise PatternError unless ``reference`` can name a field of this pattern."""
