@@ -45,11 +45,14 @@ class ProblemKind(str, Enum):
     DECOMPRESSION_LIMIT = "decompression_limit"
     UNKNOWN_FORMAT = "unknown_format"
     LATE = "late"
+    SKIPPED_VALUE = "skipped_value"
 
     @property
     def is_bad_input(self) -> bool:
-        """True for broken input; False for ``late`` (valid input outside the window)."""
-        return self is not ProblemKind.LATE
+        """True for broken input.  False for ``late`` (a valid event outside the reorder
+        window) and ``skipped_value`` (a match whose metric value or dimension is
+        missing or not a number, alarm-semantics A13: still counted as matched)."""
+        return self not in (ProblemKind.LATE, ProblemKind.SKIPPED_VALUE)
 
     def __str__(self) -> str:
         return self.value

@@ -5,13 +5,14 @@ from __future__ import annotations
 import random
 
 import pytest
-from _corpus import corpus_path
 from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.events import LogEvent, ProblemKind, Report
 from simulator.reorder import DEFAULT_WINDOW_MS, measure_disorder, reorder
 from simulator.sources import read_events
+
+from conftest import corpus_path
 
 MINUTE = 60_000
 

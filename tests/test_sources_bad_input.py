@@ -8,10 +8,11 @@ from pathlib import Path
 
 import orjson
 import pytest
-from _corpus import corpus_path
 
 from simulator.events import BadInputError, LogEvent, ProblemKind, Report
 from simulator.sources import EVENT_OVERHEAD_BYTES, MAX_EVENT_BYTES, read_events
+
+from conftest import corpus_path
 
 GOOD = {"eventTime": "2024-03-04T10:00:00Z", "eventName": "GetBucketAcl"}
 GOOD_TEXT = orjson.dumps(GOOD).decode()

@@ -9,11 +9,12 @@ import sys
 
 import orjson
 import pytest
-from _corpus import corpus_path
 
 from simulator.events import LogEvent, ProblemKind, Report
 from simulator.sources import Format, detect_format, read_events
 from simulator.timestamps import parse_iso_ms
+
+from conftest import corpus_path
 
 
 def read_all(path, **options) -> tuple[list[LogEvent], Report]:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import orjson
 import pytest
-from _corpus import corpus_path
 
 from simulator.events import ProblemKind, Report
 from simulator.sources import PathFilter, _chunks, read_events
+
+from conftest import corpus_path
 
 ACCOUNT_A = "111122223333"
 ACCOUNT_B = "444455556666"
