@@ -631,15 +631,25 @@ def label_matches(label: Label, record: JsonObject) -> bool:
 
 
 def write_jsonl(records: Iterable[JsonObject], out: str | Path | IO[bytes]) -> int:
-    """Write one compact JSON record per line; returns the number written."""
+    """Write one compact JSON record per line (gzipped if the path ends in ``.gz``).
+
+    Returns the number of records written.
+    """
     if isinstance(out, (str, Path)):
-        with open(out, "wb") as stream:
+        with _open_output(Path(out)) as stream:
             return write_jsonl(records, stream)
     count = 0
     for record in records:
         out.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
         count += 1
     return count
+
+
+def _open_output(path: Path) -> IO[bytes]:
+    if path.suffix == ".gz":
+        # mtime=0 keeps the gzip header, and so the file, identical across runs.
+        return gzip.GzipFile(path, "wb", mtime=0)
+    return open(path, "wb")
 
 
 def write_labels(labels: Iterable[Label], path: str | Path) -> None:
@@ -737,3 +747,48 @@ class _TreeWriter:
 
 
 _NAME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+@dataclass(frozen=True, slots=True)
+class SynthSummary:
+    """What :func:`synthesize` wrote."""
+
+    records: int
+    files: int
+    labels: int
+
+
+def synthesize(
+    scenario: Scenario,
+    out: str | Path,
+    *,
+    layout: str = "jsonl",
+    seed: int | None = None,
+    labels_path: str | Path | None = None,
+    compresslevel: int = 6,
+) -> SynthSummary:
+    """Generate the scenario and write it: the entry point of ``cwpattern synth``.
+
+    ``layout`` is ``jsonl`` (``out`` is a file; ``.gz`` compresses it) or ``s3``
+    (``out`` is a directory that receives ``AWSLogs/...``).  ``labels_path`` receives the
+    incident labels as JSON lines.
+    """
+    chosen = scenario.seed if seed is None else seed
+    records = generate(scenario, chosen)
+    if layout == "jsonl":
+        count, files = write_jsonl(records, out), 1
+    elif layout == "s3":
+        tree = write_s3_tree(
+            records,
+            out,
+            seed=chosen,
+            compresslevel=compresslevel,
+            organization_id=scenario.organization_id,
+        )
+        count, files = tree.records, tree.files
+    else:
+        raise ValueError(f"unknown layout {layout!r}; expected 'jsonl' or 's3'")
+    labels = incident_labels(scenario, chosen)
+    if labels_path is not None:
+        write_labels(labels, labels_path)
+    return SynthSummary(count, files, len(labels))
