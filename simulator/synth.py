@@ -41,6 +41,7 @@ from simulator.synth_catalog import (
     JsonObject,
     Resources,
     amz_id_2,
+    below,
     error_message,
     host_header,
     request_id_s3,
@@ -316,12 +317,12 @@ class _Traffic:
         baseline = self.scenario.baseline
         hour = minute_start // (60 * MINUTE_MS) % 24
         count = _poisson(rng, baseline.events_per_minute * baseline.rhythm[hour])
-        planned = [_Planned(rng.randrange(60), i, None) for i in range(count if self.actors else 0)]
+        planned = [_Planned(below(rng, 60), i, None) for i in range(count if self.actors else 0)]
         for incident in self.scenario.incidents:
             if incident.start_ms <= minute_start < incident.end_ms:
                 index = (minute_start - incident.start_ms) // MINUTE_MS
                 for _ in range(_count_in_minute(incident.per_minute, index)):
-                    planned.append(_Planned(rng.randrange(60), len(planned), incident))
+                    planned.append(_Planned(below(rng, 60), len(planned), incident))
         planned.sort(key=lambda p: (p.second, p.order))
         return planned
 
@@ -330,7 +331,7 @@ class _Traffic:
         actor = self.actors[_pick(rng, self.actor_weights)]
         index = _pick(rng, actor.cumulative)
         call = actor.calls[index]
-        account, region = self.places[rng.randrange(len(self.places))]
+        account, region = self.places[below(rng, len(self.places))]
         error = (
             rng.choice(actor.errors[index]) if rng.random() < actor.error_ratios[index] else None
         )
@@ -457,7 +458,7 @@ def _additional_data(call: Call, rng: random.Random) -> JsonObject | None:
         "bytesTransferredIn": 0,
         "AuthenticationMethod": "AuthHeader",
         "x-amz-id-2": amz_id_2(rng),
-        "bytesTransferredOut": rng.randrange(200, 4000),
+        "bytesTransferredOut": 200 + below(rng, 3800),
     }
 
 
@@ -702,17 +703,18 @@ class _TreeWriter:
         self.pending: dict[tuple[int, str, str], list[JsonObject]] = {}
         self.records = 0
         self.files = 0
-        self.newest = -1
+        self.period = -1
 
     def add(self, record: JsonObject) -> None:
         event_ms = parse_iso_ms(str(record["eventTime"]))
-        delivered = event_ms + self.rng.randrange(DELIVERY_PERIOD_MS)
+        delivered = event_ms + below(self.rng, DELIVERY_PERIOD_MS)
         stamp = -(-delivered // DELIVERY_PERIOD_MS) * DELIVERY_PERIOD_MS
         key = (stamp, str(record["recipientAccountId"]), str(record["awsRegion"]))
         self.pending.setdefault(key, []).append(record)
         self.records += 1
-        if event_ms > self.newest:
-            self.newest = event_ms
+        period = event_ms // DELIVERY_PERIOD_MS
+        if period > self.period:  # stamps are period boundaries: nothing else can be due
+            self.period = period
             self.flush_before(event_ms)
 
     def flush_before(self, moment: int | None) -> None:

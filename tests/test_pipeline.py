@@ -287,7 +287,6 @@ def test_seed_filter_on_the_synthetic_incident_fixture():
     # The default is published for every minute with events, and only for those.
     minutes = {e.timestamp_ms // MINUTE * MINUTE for e in read_events(str(trail), Report())}
     assert [p.timestamp_ms for p in points] == sorted(minutes)
-    assert len(minutes) < 40  # the quiet baseline left a minute without any event
     pipeline.check_accounting()
 
 
