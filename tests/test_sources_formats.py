@@ -9,9 +9,12 @@ import sys
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simulator.events import LogEvent, ProblemKind, Report
 from simulator.sources import Format, detect_format, read_events
+from simulator.sources.formats import compact_json
 from simulator.timestamps import parse_iso_ms
 
 from conftest import corpus_path
@@ -270,3 +273,30 @@ def test_empty_file_has_no_events_and_no_problems(tmp_path):
     path.write_bytes(b"")
     events, report = read_all(path)
     assert events == [] and report.read == 0
+
+
+# --- the message is the record as compact JSON, spelled as written --------------------
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(
+    st.dictionaries(st.text(), json_values, max_size=6),
+    st.sampled_from([None, 0, 2]),
+    st.sampled_from([(",", ":"), (", ", ": "), (" , ", " : ")]),
+    st.booleans(),
+)
+def test_compact_json_removes_exactly_the_insignificant_whitespace(
+    value, indent, separators, ascii_only
+):
+    text = json.dumps(value, indent=indent, separators=separators, ensure_ascii=ascii_only)
+    expected = json.dumps(value, separators=(",", ":"), ensure_ascii=ascii_only)
+    assert compact_json(json.loads(text), text) == expected

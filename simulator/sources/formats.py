@@ -53,10 +53,11 @@ _BOM = b"\xef\xbb\xbf"
 
 _FIRST_KEY = re.compile(rb'\{\s*"((?:[^"\\]|\\.)*)"')
 _EXPORT_LINE = re.compile(rb"[ \t]*(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z)(?: |$)")
-# Whitespace next to a structural character: present in any non-compact JSON text,
-# and rare inside CloudTrail's strings; a hit triggers the (exact) minifier below.
+# Whitespace next to a structural character: present in any non-compact JSON text (and
+# now and then inside strings); a hit triggers the exact minifier below.
 _MAYBE_LOOSE = re.compile(r"[,:\[\]{}][ \t\n\r]|[ \t\n\r][,:\[\]{}]")
-_MINIFY = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")|[ \t\n\r]+')
+_JSON_STRING = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")')
+_NO_WHITESPACE = str.maketrans("", "", " \t\n\r")
 _LOGS_API_KEYS = frozenset(
     {b"events", b"searchedLogStreams", b"nextToken", b"nextForwardToken", b"nextBackwardToken"}
 )
@@ -178,9 +179,7 @@ class _Events:
             return self._bad(
                 ProblemKind.BAD_TIMESTAMP, origin, f"eventTime {when!r} is not ISO-8601"
             )
-        if _MAYBE_LOOSE.search(text):
-            text = _MINIFY.sub(r"\1", text)
-        return self.make(timestamp, text, origin)
+        return self.make(timestamp, compact_json(record, text), origin)
 
     def from_log_event(self, item: object, origin: str) -> LogEvent | None:
         """A ``{"timestamp": <ms or ISO>, "message": <str>}`` object as a log event."""
@@ -389,6 +388,25 @@ def _lines(chunks: Iterator[bytes], max_bytes: int) -> Iterator[tuple[int, bytes
         yield number + 1, head, True
     elif pending:
         yield number + 1, pending, False
+
+
+def compact_json(value: object, text: str) -> str:
+    """``text`` (the JSON source of ``value``) without insignificant whitespace.
+
+    Number spellings and string escapes are kept exactly as written.  Fast path: text
+    that is already what orjson would write (CloudTrail's own compact files, nearly
+    always) is returned as it is.
+    """
+    try:
+        if orjson.dumps(value) == text.encode():
+            return text
+    except orjson.JSONEncodeError:
+        pass  # e.g. an integer beyond 64 bits: check the text itself
+    if not _MAYBE_LOOSE.search(text):
+        return text
+    pieces = _JSON_STRING.split(text)  # outside strings at even indexes, strings at odd
+    pieces[::2] = [piece.translate(_NO_WHITESPACE) for piece in pieces[::2]]
+    return "".join(pieces)
 
 
 def _valid_unicode(text: str) -> bool:
