@@ -245,7 +245,9 @@ def test_explicit_format_overrides_detection(tmp_path):
     events, _ = read_all(path, format="jsonl")
     assert len(events) == 1
     events, report = read_all(path, format=Format.CLOUDTRAIL)
-    assert events == [] and report.bad == 0  # an object without "Records" holds no records
+    assert events == []
+    [problem] = report.examples[ProblemKind.BAD_STRUCTURE]
+    assert (problem.origin, problem.detail) == (str(path), "the object has no 'Records' member")
 
 
 def test_unknown_format_name_is_rejected():

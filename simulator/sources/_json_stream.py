@@ -35,8 +35,8 @@ class JsonStreamError(ValueError):
         self.index = index
 
 
-class NotAListError(JsonStreamError):
-    """The member that should hold the array holds another type of value."""
+class ShapeError(JsonStreamError):
+    """Valid JSON of the wrong shape: the array's member is missing or not a list."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +123,9 @@ class _Text:
 def iter_array(chunks: Iterator[bytes], key: str | None) -> Iterator[Element]:
     """Yield the elements of the top-level array, or of the array at top-level ``key``.
 
-    With ``key`` the document must be an object; its other members are skipped.  A
-    missing key yields nothing.  Raises :class:`JsonStreamError` on malformed input
-    (after yielding every element before the error).
+    With ``key`` the document must be an object; its other members are skipped.  Raises
+    :class:`ShapeError` if the member is missing or not a list, :class:`JsonStreamError`
+    on malformed input (after yielding every element before the error).
     """
     text = _Text(chunks)
     if text.peek() == "\ufeff":
@@ -140,9 +140,10 @@ def iter_array(chunks: Iterator[bytes], key: str | None) -> Iterator[Element]:
 
 def _member_array(text: _Text, key: str) -> Iterator[Element]:
     text.expect("{", None)
+    found = False
     if text.peek() == "}":
         text.pos += 1
-        return
+        raise ShapeError(f"the object has no {key!r} member", None)
     while True:
         if text.peek() != '"':
             raise JsonStreamError("expected a property name in double quotes", None)
@@ -150,12 +151,15 @@ def _member_array(text: _Text, key: str) -> Iterator[Element]:
         text.expect(":", None)
         if name == key:
             if text.peek() != "[":
-                found, _ = text.value(None)
-                raise NotAListError(f"{key!r} is {json_type_name(found)}, not a list", None)
+                value, _ = text.value(None)
+                raise ShapeError(f"{key!r} is {json_type_name(value)}, not a list", None)
+            found = True
             yield from _elements(text)
         else:
             text.value(None)
         if text.expect(",}", None) == "}":
+            if not found:
+                raise ShapeError(f"the object has no {key!r} member", None)
             return
 
 

@@ -34,7 +34,7 @@ from simulator.sources._chunks import (
 from simulator.sources._json_stream import (
     Element,
     JsonStreamError,
-    NotAListError,
+    ShapeError,
     iter_array,
     json_type_name,
 )
@@ -110,6 +110,7 @@ def read_file(
     """Yield the events of one file (``-`` = standard input), reporting bad items."""
     name = "<stdin>" if path == STDIN else path
     events = _Events(report, options.max_event_bytes)
+    failure: FileProblem | None = None
     try:
         chunks = iter_chunks(path, max_decompressed_bytes=options.max_decompressed_bytes)
         fmt = options.format
@@ -125,7 +126,9 @@ def read_file(
             fmt = detected
         yield from _READERS[fmt](chunks, name, events)
     except FileProblem as problem:
-        report.add(problem.kind, name, problem.detail)
+        failure = problem
+    if failure is not None:  # reported outside the handler: a strict-mode error stands alone
+        report.add(failure.kind, name, failure.detail)
 
 
 def _peek(chunks: Iterator[bytes]) -> tuple[bytes, Iterator[bytes], FileProblem | None]:
@@ -243,14 +246,19 @@ def _read_logs_api(chunks: Iterator[bytes], name: str, events: _Events) -> Itera
 def _elements(
     chunks: Iterator[bytes], key: str | None, name: str, events: _Events
 ) -> Iterator[Element]:
+    failure: JsonStreamError | None = None
     try:
         yield from iter_array(chunks, key)
     except JsonStreamError as error:
-        origin = name if error.index is None else f"{name}#{error.index}"
-        if isinstance(error, NotAListError):
-            events.report.add(ProblemKind.BAD_STRUCTURE, origin, str(error))
+        failure = error
+    if failure is not None:
+        origin = name if failure.index is None else f"{name}#{failure.index}"
+        if isinstance(failure, ShapeError):
+            events.report.add(ProblemKind.BAD_STRUCTURE, origin, str(failure))
         else:
-            events.report.add(ProblemKind.MALFORMED_JSON, origin, f"{error}; rest of file skipped")
+            events.report.add(
+                ProblemKind.MALFORMED_JSON, origin, f"{failure}; rest of file skipped"
+            )
 
 
 def _record_or_log_event(value: object, text: str, origin: str, events: _Events) -> LogEvent | None:
@@ -273,19 +281,32 @@ def _read_json_lines(chunks: Iterator[bytes], name: str, events: _Events) -> Ite
             line = line.removeprefix(_BOM)
         if not line:
             continue
-        try:
-            text = line.decode()
-        except UnicodeDecodeError as error:
-            events.report.add(ProblemKind.INVALID_UTF8, origin, f"invalid UTF-8: {error.reason}")
+        parsed = _parse_json_line(line)
+        if isinstance(parsed, _LineProblem):
+            events.report.add(parsed.kind, origin, parsed.detail)
             continue
-        try:
-            value = orjson.loads(text)
-        except orjson.JSONDecodeError as error:
-            events.report.add(ProblemKind.MALFORMED_JSON, origin, str(error))
-            continue
+        value, text = parsed
         event = _record_or_log_event(value, text, origin, events)
         if event is not None:
             yield event
+
+
+@dataclass(frozen=True, slots=True)
+class _LineProblem:
+    kind: ProblemKind
+    detail: str
+
+
+def _parse_json_line(line: bytes) -> tuple[object, str] | _LineProblem:
+    """(value, text) of one JSON line, or what is wrong with it."""
+    try:
+        text = line.decode()
+    except UnicodeDecodeError as error:
+        return _LineProblem(ProblemKind.INVALID_UTF8, f"invalid UTF-8: {error.reason}")
+    try:
+        return orjson.loads(text), text
+    except orjson.JSONDecodeError as error:
+        return _LineProblem(ProblemKind.MALFORMED_JSON, str(error))
 
 
 def _read_cwl_export(chunks: Iterator[bytes], name: str, events: _Events) -> Iterator[LogEvent]:
@@ -337,12 +358,9 @@ class _ExportEvent:
                 f"message longer than CloudWatch Logs' limit of {events.max_event_bytes} bytes",
             )
             return
-        try:
-            message = b"\n".join(self.lines).decode()
-        except UnicodeDecodeError as error:
-            events.report.add(
-                ProblemKind.INVALID_UTF8, self.origin, f"invalid UTF-8: {error.reason}"
-            )
+        message = _utf8(b"\n".join(self.lines))
+        if message is None:
+            events.report.add(ProblemKind.INVALID_UTF8, self.origin, "invalid UTF-8")
             return
         timestamp = _iso_ms(self.timestamp.decode())
         if timestamp is None:
@@ -407,6 +425,13 @@ def compact_json(value: object, text: str) -> str:
     pieces = _JSON_STRING.split(text)  # outside strings at even indexes, strings at odd
     pieces[::2] = [piece.translate(_NO_WHITESPACE) for piece in pieces[::2]]
     return "".join(pieces)
+
+
+def _utf8(data: bytes) -> str | None:
+    try:
+        return data.decode()
+    except UnicodeDecodeError:
+        return None
 
 
 def _valid_unicode(text: str) -> bool:
