@@ -64,10 +64,13 @@ def main() -> None:
         floor_s, _ = timed(lambda: _write_same(record, count, out / "floor.jsonl"))
         s3_s, tree = timed(lambda: write_s3_tree(generate(scenario), out / "trail",
                                                  compresslevel=6))
+        fast_s, _ = timed(lambda: write_s3_tree(generate(scenario), out / "trail-fast",
+                                                compresslevel=1))
     rows = [
         _row("generate records (in memory)", count, generate_s, floor_s),
         _row("generate + write JSON lines", count, jsonl_s, floor_s),
         _row("generate + write S3 layout (gzip level 6)", count, s3_s, floor_s),
+        _row("generate + write S3 layout (gzip level 1)", count, fast_s, floor_s),
         _row("same-run baseline: serialise+write one record", count, floor_s, floor_s),
     ]
     report("bench_synth", rows)

@@ -132,9 +132,6 @@ class Scenario:
     baseline: Baseline
     incidents: tuple[Incident, ...]
 
-    def account(self, account_id: str) -> Account:
-        return next(a for a in self.accounts if a.id == account_id)
-
 
 # --- loading -------------------------------------------------------------------------
 

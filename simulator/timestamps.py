@@ -60,15 +60,3 @@ def format_iso_ms(epoch_ms: int) -> str:
     """``2016-10-01T10:55:45.602Z`` for epoch milliseconds (export-to-S3 form)."""
     seconds, millis = divmod(epoch_ms, 1000)
     return f"{format_iso_seconds(seconds)[:-1]}.{millis:03d}Z"
-
-
-def to_datetime(epoch_ms: int) -> datetime:
-    """UTC datetime of epoch milliseconds."""
-    return _EPOCH + timedelta(milliseconds=epoch_ms)
-
-
-def from_datetime(moment: datetime) -> int:
-    """Epoch milliseconds of an aware datetime (naive ones are taken as UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return (moment - _EPOCH) // _ONE_MS

@@ -285,3 +285,28 @@ def test_report_keeps_only_the_first_examples_of_each_kind(tmp_path):
         f"{path}:3",
     ]
     assert report.summary_lines()[-1] == "    ... and 997 more"
+
+
+def test_report_as_json(tmp_path):
+    path = tmp_path / "one.jsonl"
+    path.write_text(GOOD_TEXT + "\n{oops\n")
+    report = Report()
+    list(read_events(str(path), report))
+    as_json = report.to_dict()
+    [example] = as_json["problems"]["malformed_json"]["examples"]  # type: ignore[index]
+    assert example["detail"].endswith("line 1 column 2 (char 1)")  # orjson's own words
+    example["detail"] = "..."
+    assert as_json == {
+        "read": 2,
+        "delivered": 1,
+        "bad": 1,
+        "late": 0,
+        "problems": {
+            "malformed_json": {
+                "count": 1,
+                "examples": [
+                    {"origin": f"{path}:2", "detail": "..."}
+                ],
+            }
+        },
+    }
