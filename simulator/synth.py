@@ -87,67 +87,87 @@ class _Caller:
             return SERVICE_LINKED_ROLES[self.identity.service_linked_role].principal
         return ""
 
+    @property
+    def issuer_arn(self) -> str:
+        """The role ARN behind an assumed-role session."""
+        role = self.arn.split("/")[1]
+        if self.identity.service_linked_role:
+            return f"arn:aws:iam::{self.account}:role/aws-service-role/{self.invoked_by}/{role}"
+        return f"arn:aws:iam::{self.account}:role/{role}"
+
     def user_identity(self, hour_start_s: int, console_login: bool) -> JsonObject:
         """The ``userIdentity`` block; sessions are taken to start on the hour."""
-        identity = self.identity
-        if identity.type == "AWSService":
-            return {"type": "AWSService", "invokedBy": identity.service}
-        if identity.type == "Root":
-            block: JsonObject = {
-                "type": "Root",
-                "principalId": self.account,
-                "arn": self.arn,
-                "accountId": self.account,
-            }
-            if not console_login:
-                block["accessKeyId"] = self.access_key
-                block["sessionContext"] = _session_attributes(hour_start_s, identity.console)
-            return block
-        if identity.type == "IAMUser":
-            block = {
-                "type": "IAMUser",
-                "principalId": self.principal_id,
-                "arn": self.arn,
-                "accountId": self.account,
-            }
-            if not console_login:
-                block["accessKeyId"] = self.access_key
-            block["userName"] = identity.name
-            if identity.console and not console_login:
-                block["sessionContext"] = {
-                    "sessionIssuer": {},
-                    "webIdFederationData": {},
-                    **_session_attributes(hour_start_s, True),
-                }
-            return block
-        role = self.arn.split("/")[1]
-        issuer_arn = (
-            f"arn:aws:iam::{self.account}:role/aws-service-role/{self.invoked_by}/{role}"
-            if identity.service_linked_role
-            else f"arn:aws:iam::{self.account}:role/{role}"
-        )
-        block = {
-            "type": "AssumedRole",
-            "principalId": self.principal_id,
-            "arn": self.arn,
-            "accountId": self.account,
-        }
-        if self.access_key:
-            block["accessKeyId"] = self.access_key
+        build = _IDENTITY_BLOCKS[self.identity.type]
+        return build(self, hour_start_s, console_login)
+
+
+def _service_block(caller: _Caller, hour_start_s: int, console_login: bool) -> JsonObject:
+    return {"type": "AWSService", "invokedBy": caller.identity.service}
+
+
+def _root_block(caller: _Caller, hour_start_s: int, console_login: bool) -> JsonObject:
+    block: JsonObject = {
+        "type": "Root",
+        "principalId": caller.account,
+        "arn": caller.arn,
+        "accountId": caller.account,
+    }
+    if not console_login:
+        block["accessKeyId"] = caller.access_key
+        block["sessionContext"] = _session_attributes(hour_start_s, caller.identity.console)
+    return block
+
+
+def _user_block(caller: _Caller, hour_start_s: int, console_login: bool) -> JsonObject:
+    block: JsonObject = {
+        "type": "IAMUser",
+        "principalId": caller.principal_id,
+        "arn": caller.arn,
+        "accountId": caller.account,
+    }
+    if not console_login:
+        block["accessKeyId"] = caller.access_key
+    block["userName"] = caller.identity.name
+    if caller.identity.console and not console_login:
         block["sessionContext"] = {
-            "sessionIssuer": {
-                "type": "Role",
-                "principalId": self.role_id,
-                "arn": issuer_arn,
-                "accountId": self.account,
-                "userName": role,
-            },
+            "sessionIssuer": {},
             "webIdFederationData": {},
-            **_session_attributes(hour_start_s, identity.console),
+            **_session_attributes(hour_start_s, True),
         }
-        if self.invoked_by:
-            block["invokedBy"] = self.invoked_by
-        return block
+    return block
+
+
+def _role_block(caller: _Caller, hour_start_s: int, console_login: bool) -> JsonObject:
+    block: JsonObject = {
+        "type": "AssumedRole",
+        "principalId": caller.principal_id,
+        "arn": caller.arn,
+        "accountId": caller.account,
+    }
+    if caller.access_key:
+        block["accessKeyId"] = caller.access_key
+    block["sessionContext"] = {
+        "sessionIssuer": {
+            "type": "Role",
+            "principalId": caller.role_id,
+            "arn": caller.issuer_arn,
+            "accountId": caller.account,
+            "userName": caller.arn.split("/")[1],
+        },
+        "webIdFederationData": {},
+        **_session_attributes(hour_start_s, caller.identity.console),
+    }
+    if caller.invoked_by:
+        block["invokedBy"] = caller.invoked_by
+    return block
+
+
+_IDENTITY_BLOCKS = {
+    "AWSService": _service_block,
+    "Root": _root_block,
+    "IAMUser": _user_block,
+    "AssumedRole": _role_block,
+}
 
 
 def _session_attributes(hour_start_s: int, mfa: bool) -> JsonObject:
@@ -597,13 +617,7 @@ def _identity_match(caller: _Caller) -> dict[str, object]:
     if identity.type == "AWSService":
         return {"userIdentity.invokedBy": identity.service}
     if identity.type == "AssumedRole":
-        role = caller.arn.split("/")[1]
-        prefix = (
-            f"arn:aws:iam::{caller.account}:role/aws-service-role/{caller.invoked_by}/"
-            if identity.service_linked_role
-            else f"arn:aws:iam::{caller.account}:role/"
-        )
-        return {"userIdentity.sessionContext.sessionIssuer.arn": prefix + role}
+        return {"userIdentity.sessionContext.sessionIssuer.arn": caller.issuer_arn}
     return {"userIdentity.arn": caller.arn}
 
 
