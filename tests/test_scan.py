@@ -20,7 +20,7 @@ SEED = ('{ $.eventName = Get* && $.errorCode = AccessDenied && '
 def scan_matches(pattern: cwpattern.FilterPattern, buffer: bytes) -> list[int]:
     needles = anchors([pattern.compiled.requirements])
     if needles is None:
-        lines = buffer.split(b"\n") if buffer else []
+        lines = buffer.split(b"\n")[:count_lines(buffer)]
         return [i for i, line in enumerate(lines, 1) if pattern.matches(line)]
     return [number for number, start, end in candidate_lines(buffer, needles)
             if pattern.matches(buffer[start:end])]
@@ -34,7 +34,7 @@ def test_scanning_agrees_with_a_line_loop(tree, lines) -> None:
 
     pattern = cwpattern.compile(to_text(tree))
     lines = [line.replace("\n", " ") for line in lines]
-    buffer = "\n".join(lines).encode()
+    buffer = "".join(line + "\n" for line in lines).encode()
     expected = [i for i, line in enumerate(lines, 1) if pattern.matches(line.encode())]
     assert scan_matches(pattern, buffer) == expected
 
