@@ -119,10 +119,7 @@ def _parse_range(name: str, kind: str, lower_text: str, upper_text: str) -> Stat
         raise StatisticError(f"invalid statistic {name!r}: at least one bound is required")
     if kind == "PR" and any(b is not None and b.is_percent for b in (lower, upper)):
         raise StatisticError(f"invalid statistic {name!r}: PR bounds are absolute values, not %")
-    both_same_kind = (
-        lower is not None and upper is not None and lower.is_percent == upper.is_percent
-    )
-    if both_same_kind and lower.value > upper.value:  # type: ignore[union-attr]
+    if lower and upper and lower.is_percent == upper.is_percent and lower.value > upper.value:
         raise StatisticError(f"invalid statistic {name!r}: lower bound exceeds upper bound")
     return Statistic(name, kind, lower=lower, upper=upper)
 

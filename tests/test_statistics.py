@@ -22,8 +22,12 @@ TENS_AND_1000 = [10, 20, 30, 40, 50, 60, 70, 80, 90, 1000]
         pytest.param("IQM", [1, 2, 3, 4, 5, 6, 7, 100], 4.5, id="§4.2 worked: IQM=4.5"),
         pytest.param("TS(80%:)", list(range(1, 11)), 19.0, id="§4.2 worked: TS(80%:)=19"),
         pytest.param("PR(:300)", [100, 200, 300, 400], 75.0, id="§4.2 worked: PR(:300)=75"),
-        pytest.param("TM(150:1000)", [100, 150, 151, 1000, 1001], 575.5,
-                     id="§4.2 doc: TM(150:1000) drops <=150 and >1000"),
+        pytest.param(
+            "TM(150:1000)",
+            [100, 150, 151, 1000, 1001],
+            575.5,
+            id="§4.2 doc: TM(150:1000) drops <=150 and >1000",
+        ),
         pytest.param("TC(80:500)", [80, 81, 500, 501], 2.0, id="§4.2 doc: TC(80:500) 80<x<=500"),
         pytest.param("TC(:0.5)", [0.25, 0.5, 0.75], 2.0, id="§4.2 doc: TC(:0.5) x<=0.5"),
         pytest.param("SampleCount", [3, 1, 2], 3.0, id="SampleCount"),
@@ -38,8 +42,9 @@ TENS_AND_1000 = [10, 20, 30, 40, 50, 60, 70, 80, 90, 1000]
         pytest.param("p99.5", list(range(1, 201)), 199.0, id="Rule P: decimals"),
         pytest.param("p99.9999999999", list(range(1, 11)), 10.0, id="Rule P: 10 decimals"),
         pytest.param("TM(0%:50%)", [1, 2, 3, 4], 1.5, id="0% lower bound drops nothing"),
-        pytest.param("WM(25%:75%)", [1, 2, 3, 4, 5, 6, 7, 100], 4.5,
-                     id="WM both bounds: 3,3,3,4,5,6,6,6"),
+        pytest.param(
+            "WM(25%:75%)", [1, 2, 3, 4, 5, 6, 7, 100], 4.5, id="WM both bounds: 3,3,3,4,5,6,6,6"
+        ),
     ],
 )
 def test_worked_values(name: str, values: list[float], expected: float) -> None:
@@ -78,8 +83,19 @@ def test_linear_percentile_method_interpolates() -> None:
 
 @pytest.mark.parametrize(
     ("name", "minimum"),
-    [("p99", 1000), ("p95", 200), ("p90", 100), ("p75", 40), ("p50", 20), ("p10", 100),
-     ("p25", 40), ("p100", None), ("p0", None), ("tm90", None), ("Sum", None)],
+    [
+        ("p99", 1000),
+        ("p95", 200),
+        ("p90", 100),
+        ("p75", 40),
+        ("p50", 20),
+        ("p10", 100),
+        ("p25", 40),
+        ("p100", None),
+        ("p0", None),
+        ("tm90", None),
+        ("Sum", None),
+    ],
     ids=lambda v: str(v),
 )
 def test_low_sample_minimum_per_spec_section_8(name: str, minimum: int | None) -> None:
@@ -88,9 +104,13 @@ def test_low_sample_minimum_per_spec_section_8(name: str, minimum: int | None) -
 
 @pytest.mark.parametrize(
     ("name", "canonical"),
-    [("tm99", ("TM", None, "99%")), ("TM(5%:95%)", ("TM", "5%", "95%")),
-     ("PR(:300)", ("PR", None, "300")), ("TS(80%:)", ("TS", "80%", None)),
-     ("IQM", ("TM", "25%", "75%"))],
+    [
+        ("tm99", ("TM", None, "99%")),
+        ("TM(5%:95%)", ("TM", "5%", "95%")),
+        ("PR(:300)", ("PR", None, "300")),
+        ("TS(80%:)", ("TS", "80%", None)),
+        ("IQM", ("TM", "25%", "75%")),
+    ],
 )
 def test_parse_forms(name: str, canonical: tuple[str, str | None, str | None]) -> None:
     stat = parse_statistic(name)
@@ -99,8 +119,23 @@ def test_parse_forms(name: str, canonical: tuple[str, str | None, str | None]) -
 
 @pytest.mark.parametrize(
     "name",
-    ["", "sum", "P99", "p101", "p99.12345678901", "TM90", "tm(5%:95%)", "TM()", "TM(:)",
-     "PR(10%:90%)", "TM(90%:10%)", "p", "p-1", "TM(a:b)", "Avg"],
+    [
+        "",
+        "sum",
+        "P99",
+        "p101",
+        "p99.12345678901",
+        "TM90",
+        "tm(5%:95%)",
+        "TM()",
+        "TM(:)",
+        "PR(10%:90%)",
+        "TM(90%:10%)",
+        "p",
+        "p-1",
+        "TM(a:b)",
+        "Avg",
+    ],
 )
 def test_invalid_names_are_rejected(name: str) -> None:
     with pytest.raises(StatisticError):
