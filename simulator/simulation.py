@@ -294,6 +294,9 @@ class Simulation:
                 raise AlarmDefinitionError(alarm.name, "AlarmName", "duplicate alarm name")
             self.alarms[alarm.name] = alarm
         self.anomaly_bands = dict(anomaly_bands or {})
+        for alarm in self.alarms.values():
+            if isinstance(alarm, MetricAlarm):  # validates the range and band knobs early
+                _MetricRunner(alarm, self.settings, self.anomaly_bands.get(alarm.name))
         self._resolve_composites()
 
     # ----------------------------------------------------------------- composite graph
@@ -465,7 +468,9 @@ class _Run:
                         f"with several units ({', '.join(sorted(runner.units))}); CloudWatch's "
                         "behaviour is undefined, all units are aggregated together (A17)"
                     )
-            self._push(runner.add(query_id, datapoint), "evaluate", runner.alarm.name)
+            visible = runner.add(query_id, datapoint)
+            first = runner.first_instant(self.settings.start_ms)
+            self._push(max(visible, first), "evaluate", runner.alarm.name)
 
     # ----------------------------------------------------------------- one instant
 
