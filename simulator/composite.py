@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, TypeAlias
 
-from lark import Lark, Token, Tree
+from lark import Lark, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
 from simulator.decision import AlarmState
@@ -47,21 +47,47 @@ class Constant:
 
 
 @dataclass(frozen=True, slots=True)
-class Not:
-    operand: RuleNode
+class Combine:
+    """Pop ``count`` results and push their NOT (count 1), AND or OR."""
+
+    operator: str  # "NOT" | "AND" | "OR"
+    count: int
+
+
+Instruction: TypeAlias = "StateTest | Constant | Combine"
 
 
 @dataclass(frozen=True, slots=True)
-class AllOf:
-    operands: tuple[RuleNode, ...]
+class Rule:
+    """A parsed AlarmRule as a postfix program: evaluation needs no recursion, so a hostile
+    10,240-character rule cannot exhaust the stack."""
 
+    program: tuple[Instruction, ...]
+    elements: int
 
-@dataclass(frozen=True, slots=True)
-class AnyOf:
-    operands: tuple[RuleNode, ...]
+    @property
+    def alarms(self) -> tuple[str, ...]:
+        """Referenced alarms (as written) in order of first appearance."""
+        return tuple(dict.fromkeys(i.alarm for i in self.program if isinstance(i, StateTest)))
 
-
-RuleNode: TypeAlias = "StateTest | Constant | Not | AllOf | AnyOf"
+    def holds(self, state_of: Callable[[str], AlarmState]) -> bool:
+        """True when the rule holds; ``NOT ALARM(x)`` holds for OK and INSUFFICIENT_DATA."""
+        stack: list[bool] = []
+        for instruction in self.program:
+            if isinstance(instruction, StateTest):
+                stack.append(state_of(instruction.alarm) is instruction.state)
+            elif isinstance(instruction, Constant):
+                stack.append(instruction.value)
+            else:
+                operands = stack[len(stack) - instruction.count :]
+                del stack[len(stack) - instruction.count :]
+                if instruction.operator == "NOT":
+                    stack.append(not operands[0])
+                elif instruction.operator == "AND":
+                    stack.append(all(operands))
+                else:
+                    stack.append(any(operands))
+        return stack[0]
 
 
 class RuleSyntaxError(ValueError):
@@ -78,9 +104,11 @@ def _parser() -> Lark:
     return Lark(grammar, parser="lalr")
 
 
-def parse_rule(text: str) -> tuple[RuleNode, int]:
-    """Parse an AlarmRule into a tree; also return its element count (children, constants,
-    parenthesised groups) for the 500-element limit."""
+def parse_rule(text: str) -> Rule:
+    """Parse an AlarmRule; ``Rule.elements`` counts children, constants and parenthesised
+    groups for the 500-element limit (checked on the raw text first to bound the work)."""
+    if _open_parentheses(text) > MAX_ELEMENTS:
+        raise RuleSyntaxError(f"a rule may have at most {MAX_ELEMENTS} elements")
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as error:
@@ -91,56 +119,37 @@ def parse_rule(text: str) -> tuple[RuleNode, int]:
         raise RuleSyntaxError(f"invalid AlarmRule{where}{detail}", column) from None
     except LarkError as error:
         raise RuleSyntaxError(f"invalid AlarmRule: {error}") from None
-    counter = _ElementCounter()
-    return counter.convert(tree), counter.elements
+    return _compile(tree)
 
 
-class _ElementCounter:
-    def __init__(self) -> None:
-        self.elements = 0
+def _open_parentheses(text: str) -> int:
+    return sum(1 for part in text.split('"')[::2] for ch in part if ch == "(")
 
-    def convert(self, tree: Tree | Token) -> RuleNode:
-        assert isinstance(tree, Tree)
-        kind, children = tree.data, tree.children
-        if kind == "group":
-            self.elements += 1
-            return self.convert(children[0])
+
+def _compile(tree: Tree) -> Rule:
+    """Post-order walk with an explicit stack, emitting postfix instructions."""
+    program: list[Instruction] = []
+    elements = 0
+    pending: list[tuple[Tree, bool]] = [(tree, False)]
+    while pending:
+        node, expanded = pending.pop()
+        kind = node.data
         if kind in ("true", "false"):
-            self.elements += 1
-            return Constant(kind == "true")
-        if kind == "state_test":
-            self.elements += 1
-            token = str(children[1].children[0])  # type: ignore[union-attr]
+            elements += 1
+            program.append(Constant(kind == "true"))
+        elif kind == "state_test":
+            elements += 1
+            token = str(node.children[1].children[0])  # type: ignore[union-attr]
             name = token[1:-1] if token.startswith('"') else token
-            return StateTest(AlarmState(str(children[0])), name)
-        if kind == "negate":
-            return Not(self.convert(children[0]))
-        operands = tuple(self.convert(child) for child in children)
-        return AllOf(operands) if kind == "all_of" else AnyOf(operands)
-
-
-def rule_alarms(node: RuleNode) -> tuple[str, ...]:
-    """Referenced alarms (as written) in order of first appearance."""
-    if isinstance(node, StateTest):
-        return (node.alarm,)
-    if isinstance(node, Not):
-        return rule_alarms(node.operand)
-    if isinstance(node, (AllOf, AnyOf)):
-        return tuple(dict.fromkeys(a for child in node.operands for a in rule_alarms(child)))
-    return ()
-
-
-def evaluate_rule(node: RuleNode, state_of: Callable[[str], AlarmState]) -> bool:
-    """True when the rule holds; ``NOT ALARM(x)`` holds for OK and INSUFFICIENT_DATA alike."""
-    if isinstance(node, StateTest):
-        return state_of(node.alarm) is node.state
-    if isinstance(node, Constant):
-        return node.value
-    if isinstance(node, Not):
-        return not evaluate_rule(node.operand, state_of)
-    if isinstance(node, AllOf):
-        return all(evaluate_rule(child, state_of) for child in node.operands)
-    return any(evaluate_rule(child, state_of) for child in node.operands)
+            program.append(StateTest(AlarmState(str(node.children[0])), name))
+        elif not expanded:
+            elements += kind == "group"
+            pending.append((node, True))
+            pending.extend((child, False) for child in reversed(node.children))  # type: ignore[misc]
+        elif kind != "group":
+            operator = {"negate": "NOT", "all_of": "AND", "any_of": "OR"}[kind]
+            program.append(Combine(operator, len(node.children)))
+    return Rule(tuple(program), elements)
 
 
 def alarm_name_from_reference(reference: str) -> tuple[str, str | None, str | None]:
@@ -168,7 +177,7 @@ class CompositeAlarm:
 
     name: str
     rule_text: str
-    rule: RuleNode
+    rule: Rule
     description: str | None = None
     actions_enabled: bool = True
     ok_actions: tuple[str, ...] = ()
@@ -184,13 +193,12 @@ class CompositeAlarm:
         text = reader.string("AlarmRule", required=True, min_len=1, max_len=MAX_RULE_LENGTH)
         assert text is not None
         try:
-            rule, elements = parse_rule(text)
+            rule = parse_rule(text)
         except RuleSyntaxError as error:
             raise AlarmDefinitionError(name, "AlarmRule", str(error)) from None
-        children = rule_alarms(rule)
-        if len(children) > MAX_CHILDREN:
+        if len(rule.alarms) > MAX_CHILDREN:
             reader.fail("AlarmRule", f"a rule may reference at most {MAX_CHILDREN} alarms")
-        if elements > MAX_ELEMENTS:
+        if rule.elements > MAX_ELEMENTS:
             reader.fail("AlarmRule", f"a rule may have at most {MAX_ELEMENTS} elements")
         actions = {field: reader.actions(field) for field in ACTION_LISTS}
         for field, arns in actions.items():
@@ -214,7 +222,7 @@ class CompositeAlarm:
     @property
     def children(self) -> tuple[str, ...]:
         """Referenced alarms as written in the rule (names or ARNs)."""
-        return rule_alarms(self.rule)
+        return self.rule.alarms
 
     def arn(self, region: str, account: str) -> str:
         return f"arn:aws:cloudwatch:{region}:{account}:alarm:{self.name}"
@@ -230,7 +238,7 @@ class CompositeAlarm:
                 )
             return AlarmState(states[name])
 
-        return AlarmState.ALARM if evaluate_rule(self.rule, state_of) else AlarmState.OK
+        return AlarmState.ALARM if self.rule.holds(state_of) else AlarmState.OK
 
 
 def _suppressor(reader: DefinitionReader) -> ActionsSuppressor | None:

@@ -67,9 +67,12 @@ class DefinitionReader:
     def constraint(self, field: str, value: Any, constraint: str) -> AlarmDefinitionError:
         """Raise AWS's model-constraint error for ``field``."""
         member = field[0].lower() + field[1:]
+        shown = str(value)
+        if len(shown) > 80:  # hostile 10 KB values would drown the message
+            shown = shown[:77] + "..."
         raise self.fail(
             field,
-            f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy "
+            f"1 validation error detected: Value '{shown}' at '{member}' failed to satisfy "
             f"constraint: {constraint}",
         )
 
