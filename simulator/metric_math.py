@@ -229,8 +229,8 @@ class _MetricsReader:
         queries = [self._query(i, item) for i, item in enumerate(metrics)]
         self._check_counts_and_ids(queries)
         self._check_references(queries)
-        return_id = self._return_id(queries, threshold_metric_id)
         self._check_threshold_metric(queries, threshold_metric_id)
+        return_id = self._return_id(queries, threshold_metric_id)
         return MetricMath(tuple(queries), return_id, threshold_metric_id)
 
     def _query(self, index: int, item: Any) -> MetricStatQuery | ExpressionQuery:
@@ -399,7 +399,9 @@ def _mentions(node: Node, function: str) -> bool:
 
 
 def _check_functions(node: Node) -> None:
-    if isinstance(node, Keyword) and node.name not in FILL_KEYWORDS:
+    if isinstance(node, Keyword):
+        if node.name in FILL_KEYWORDS:
+            raise MetricMathError(f"{node.name} is only valid as FILL's second argument")
         raise MetricMathError(f"unknown name {node.name!r}")
     if isinstance(node, Negate):
         _check_functions(node.operand)
@@ -413,8 +415,10 @@ def _check_functions(node: Node) -> None:
                 f"(supported: {', '.join(SUPPORTED_FUNCTIONS)})"
             )
         _check_arity(node)
-        for argument in node.arguments:
-            _check_functions(argument)
+        for position, argument in enumerate(node.arguments):
+            fill_mode = node.function == "FILL" and position == 1 and isinstance(argument, Keyword)
+            if not fill_mode:
+                _check_functions(argument)
 
 
 def _check_arity(node: Call) -> None:
@@ -423,10 +427,6 @@ def _check_arity(node: Call) -> None:
     low, high = expected.get(node.function, (1, 1))
     if not low <= count <= high:
         raise MetricMathError(f"{node.function} takes {low}-{high} arguments, got {count}")
-    if node.function == "FILL" and isinstance(node.arguments[1], Keyword):
-        return
-    if any(isinstance(a, Keyword) for a in node.arguments):
-        raise MetricMathError("REPEAT and LINEAR are only valid as FILL's second argument")
     if node.function == "PERIOD" and not isinstance(node.arguments[0], Reference):
         raise MetricMathError("PERIOD takes a metric id")
 
