@@ -9,7 +9,6 @@ Manager) get the SNS-shaped body as a description of the trigger.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +17,7 @@ from simulator.alarm import MetricAlarm
 from simulator.composite import CompositeAlarm
 from simulator.decision import AlarmState
 from simulator.metric_math import ExpressionQuery
-from simulator.reasons import iso_date, to_json
+from simulator.reasons import RawJson, iso_date, to_json
 
 REGION_NAMES: Mapping[str, str] = {
     "us-east-1": "US East (N. Virginia)",
@@ -264,7 +263,7 @@ def state_update_item(change: Change) -> HistoryItem:
     def state(value: AlarmState, reason: str, data: str | None) -> dict[str, Any]:
         item: dict[str, Any] = {"stateValue": value.value, "stateReason": reason}
         if data is not None:
-            item["stateReasonData"] = json.loads(data)
+            item["stateReasonData"] = RawJson(data)
         return item
 
     data = {

@@ -253,6 +253,7 @@ class MetricAlarm:
         sample_counts: Sequence[float | None] | None = None,
         at_ms: int = 0,
         dynamodb_always_ignore: bool = False,
+        explain_unchanged: bool = True,
     ) -> Evaluation:
         """Evaluate once on the evaluation range (spec §7).
 
@@ -260,6 +261,8 @@ class MetricAlarm:
         Anomaly alarms need ``bands`` (``(lower, upper)`` per slot); a real value without a
         band counts as missing.  ``sample_counts`` enables the low-sample rule of §8.
         ``at_ms`` is the evaluation instant; slot *i* starts at ``at_ms - (L - i) × Period``.
+        With ``explain_unchanged=False`` no reason is built when the state does not change
+        (what a scheduler needs: only transitions are recorded).
         """
         current = AlarmState(state)
         length = len(datapoints)
@@ -290,6 +293,8 @@ class MetricAlarm:
         )
         if decision.state is None or self._low_sample_blocks(decision, slots):
             return Evaluation(current, current, None, None, decision)
+        if decision.state is current and not explain_unchanged:
+            return Evaluation(current, current, None, None, decision)
         return Evaluation(
             decision.state,
             current,
@@ -307,6 +312,7 @@ class MetricAlarm:
         at_ms: int = 0,
         percentile_method: PercentileMethod = "nearest-rank",
         dynamodb_always_ignore: bool = False,
+        explain_unchanged: bool = True,
     ) -> Evaluation:
         """Evaluate from raw samples per slot: compute the statistic, then apply §7 and §8."""
         if self.statistic is None:
@@ -322,6 +328,7 @@ class MetricAlarm:
             sample_counts=counts,
             at_ms=at_ms,
             dynamodb_always_ignore=dynamodb_always_ignore,
+            explain_unchanged=explain_unchanged,
         )
 
     def _breach_flag(self, slot: Slot) -> bool | None:

@@ -64,14 +64,29 @@ def long_date(epoch_ms: int) -> str:
     return f"{moment:%A} {moment.day} {moment:%B}, {moment:%Y %H:%M:%S} UTC"
 
 
+class RawJson(str):
+    """Text that is already JSON (a StateReasonData inside HistoryData): embedded verbatim."""
+
+
+_encode_string = json.encoder.encode_basestring  # C-accelerated; keeps non-ASCII as is
+
+
 def to_json(value: Any) -> str:
     """Compact JSON with Java-formatted doubles (``1.0``, not ``1``), as CloudWatch emits."""
-    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, RawJson):
+        return str(value)
+    if isinstance(value, str):
+        return _encode_string(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, float):
         return java_double(value)
     if isinstance(value, Mapping):
-        items = (f"{json.dumps(str(k), ensure_ascii=False)}:{to_json(v)}" for k, v in value.items())
+        items = (f"{_encode_string(str(k))}:{to_json(v)}" for k, v in value.items())
         return "{" + ",".join(items) + "}"
     if isinstance(value, Sequence):
         return "[" + ",".join(to_json(v) for v in value) + "]"

@@ -210,6 +210,7 @@ class _MetricRunner:
                 at_ms=at_ms,
                 percentile_method=settings.percentile_method,
                 dynamodb_always_ignore=settings.dynamodb_always_ignore,
+                explain_unchanged=False,
             )
         stats = {q.id: q.statistic for q in self.alarm.metrics.metric_stats}
         series = {
@@ -222,6 +223,7 @@ class _MetricRunner:
             bands=bands,
             at_ms=at_ms,
             dynamodb_always_ignore=settings.dynamodb_always_ignore,
+            explain_unchanged=False,
         )
 
     def _bands(self, at_ms: int) -> list[Band | None] | None:
