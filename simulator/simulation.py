@@ -21,7 +21,7 @@ import math
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from simulator.actions import (
     Action,
@@ -94,41 +94,55 @@ class Transition:
         return f"{iso_date(self.time_ms)} {self.alarm_name}: {self.old_state} -> {self.new_state}"
 
 
-@dataclass(frozen=True)
 class SimulationResult:
-    """Everything a run produced, in time order."""
+    """Everything a run produced, in time order, with per-alarm queries."""
 
-    start_ms: int
-    transitions: tuple[Transition, ...]
-    history: tuple[HistoryItem, ...]
-    actions: tuple[Action, ...]
-    suppressed_actions: tuple[SuppressedAction, ...]
-    warnings: tuple[str, ...]
-    skipped_datapoints: int
-    evaluations: int
-    alarm_names: tuple[str, ...]
-    _times: Mapping[str, list[int]] = field(default_factory=dict, repr=False)
+    def __init__(
+        self,
+        *,
+        start_ms: int,
+        alarm_names: Sequence[str],
+        transitions: Sequence[Transition],
+        history: Sequence[HistoryItem],
+        actions: Sequence[Action],
+        suppressed_actions: Sequence[SuppressedAction],
+        warnings: Sequence[str],
+        skipped_datapoints: int,
+        evaluations: int,
+    ) -> None:
+        self.start_ms = start_ms
+        self.alarm_names = tuple(alarm_names)
+        self.transitions = tuple(transitions)
+        self.history = tuple(history)
+        self.actions = tuple(actions)
+        self.suppressed_actions = tuple(suppressed_actions)
+        self.warnings = tuple(warnings)
+        self.skipped_datapoints = skipped_datapoints
+        self.evaluations = evaluations
+        self._by_alarm: dict[str, list[Transition]] = {name: [] for name in self.alarm_names}
+        for transition in self.transitions:
+            self._by_alarm[transition.alarm_name].append(transition)
 
     def transitions_of(self, alarm_name: str) -> tuple[Transition, ...]:
-        self._check_name(alarm_name)
-        return tuple(t for t in self.transitions if t.alarm_name == alarm_name)
+        return tuple(self._transitions(alarm_name))
 
     def state_at(self, alarm_name: str, time_ms: int) -> AlarmState:
         """The alarm's state just after everything that happened at ``time_ms``."""
-        self._check_name(alarm_name)
-        times = self._times.get(alarm_name, [])
-        index = bisect_right(times, time_ms)
-        if index == 0:
-            return AlarmState.INSUFFICIENT_DATA
-        return self.transitions_of(alarm_name)[index - 1].new_state
+        transitions = self._transitions(alarm_name)
+        index = bisect_right(transitions, time_ms, key=lambda t: t.time_ms)
+        return transitions[index - 1].new_state if index else AlarmState.INSUFFICIENT_DATA
 
     @property
     def final_states(self) -> dict[str, AlarmState]:
-        return {name: self.state_at(name, math.inf) for name in self.alarm_names}  # type: ignore[arg-type]
+        return {
+            name: transitions[-1].new_state if transitions else AlarmState.INSUFFICIENT_DATA
+            for name, transitions in self._by_alarm.items()
+        }
 
-    def _check_name(self, alarm_name: str) -> None:
-        if alarm_name not in self.alarm_names:
+    def _transitions(self, alarm_name: str) -> list[Transition]:
+        if alarm_name not in self._by_alarm:
             raise KeyError(f"no alarm named {alarm_name!r} in this simulation")
+        return self._by_alarm[alarm_name]
 
 
 @dataclass
@@ -647,20 +661,16 @@ class _Run:
     # ----------------------------------------------------------------- result
 
     def _result(self) -> SimulationResult:
-        times: dict[str, list[int]] = {}
-        for transition in self.transitions:
-            times.setdefault(transition.alarm_name, []).append(transition.time_ms)
         return SimulationResult(
             start_ms=self.settings.start_ms,
-            transitions=tuple(self.transitions),
-            history=tuple(self.history),
-            actions=tuple(self.actions),
-            suppressed_actions=tuple(self.suppressed),
-            warnings=tuple(self.warnings),
+            alarm_names=tuple(self.sim.alarms),
+            transitions=self.transitions,
+            history=self.history,
+            actions=self.actions,
+            suppressed_actions=self.suppressed,
+            warnings=self.warnings,
             skipped_datapoints=self.skipped,
             evaluations=self.evaluations,
-            alarm_names=tuple(self.sim.alarms),
-            _times=times,
         )
 
 

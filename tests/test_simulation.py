@@ -219,6 +219,7 @@ def test_cloudtrail_authorization_failures_through_sum_over_300s_alarm() -> None
     assert result.state_at("AuthorizationFailures", at(30)) == AlarmState.OK
     assert result.state_at("AuthorizationFailures", at(4)) == AlarmState.ALARM
     assert result.state_at("AuthorizationFailures", at(-1)) == AlarmState.INSUFFICIENT_DATA
+    assert result.final_states == {"AuthorizationFailures": AlarmState.OK}
 
 
 def test_history_items_are_shaped_like_describe_alarm_history() -> None:
