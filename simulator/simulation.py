@@ -38,7 +38,7 @@ from simulator.composite import CompositeAlarm, alarm_name_from_reference
 from simulator.decision import AlarmState
 from simulator.metrics import Datapoint
 from simulator.reasons import iso_date, long_date, to_json
-from simulator.statistics import PercentileMethod, statistic
+from simulator.statistics import PERCENTILE_METHODS, PercentileMethod, statistic
 from simulator.validation import AlarmDefinitionError
 
 INITIAL_REASON = "Unchecked: Initial alarm creation"
@@ -77,6 +77,21 @@ class SimulationSettings:
     account_id: str = "123456789012"
     skip_quiet_periods: bool = True
     strict: bool = False
+
+    def __post_init__(self) -> None:
+        if self.evaluation_range is not None and self.evaluation_range < 1:
+            raise ValueError(f"evaluation_range must be at least 1, got {self.evaluation_range}")
+        if self.ingestion_lag_ms < 0:
+            raise ValueError(f"ingestion_lag_ms must not be negative, got {self.ingestion_lag_ms}")
+        if self.datapoint_resolution_ms < 1:
+            raise ValueError(
+                f"datapoint_resolution_ms must be positive, got {self.datapoint_resolution_ms}"
+            )
+        if self.percentile_method not in PERCENTILE_METHODS:
+            raise ValueError(
+                f"percentile_method must be one of {', '.join(PERCENTILE_METHODS)}, "
+                f"got {self.percentile_method!r}"
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -164,6 +164,8 @@ def statistic(
     a trimmed/winsorized mean whose bounds keep no value.
     """
     stat = name if isinstance(name, Statistic) else parse_statistic(name)
+    if percentile_method not in PERCENTILE_METHODS:
+        raise ValueError(f"unknown percentile method {percentile_method!r}")
     if not values:
         return None
     if stat.is_simple:

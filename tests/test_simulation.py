@@ -404,3 +404,18 @@ def test_dynamodb_knob() -> None:
         AlarmState.ALARM,
     ]
     assert [t.new_state for t in always.transitions] == [AlarmState.OK]
+
+
+@pytest.mark.parametrize(
+    "knobs",
+    [
+        {"evaluation_range": 0},
+        {"ingestion_lag_ms": -1},
+        {"datapoint_resolution_ms": 0},
+        {"percentile_method": "median"},
+    ],
+    ids=lambda knobs: next(iter(knobs)),
+)
+def test_invalid_settings_are_rejected(knobs: dict) -> None:
+    with pytest.raises(ValueError, match=next(iter(knobs))):
+        SimulationSettings(**knobs)
