@@ -54,7 +54,7 @@ _PUT_METRIC_ALARM_FIELDS = (
     "InsufficientDataActions", "MetricName", "Namespace", "Statistic", "ExtendedStatistic",
     "Dimensions", "Period", "Unit", "EvaluationPeriods", "DatapointsToAlarm", "Threshold",
     "ComparisonOperator", "TreatMissingData", "EvaluateLowSampleCountPercentile", "Metrics",
-    "Tags", "ThresholdMetricId", "EvaluationWindow",
+    "Tags", "ThresholdMetricId", "EvaluationWindow", "EvaluationCriteria", "EvaluationInterval",
 )  # fmt: skip
 _METRICS_EXCLUSIVE = (
     "MetricName", "Namespace", "Dimensions", "Period", "Unit", "Statistic", "ExtendedStatistic",
@@ -374,6 +374,10 @@ class MetricAlarm:
 
 
 def _check_unsupported(reader: DefinitionReader) -> None:
+    reader.tags()
+    for field in ("EvaluationCriteria", "EvaluationInterval"):
+        if reader.has(field):
+            reader.fail(field, "PromQL alarms are not simulated (spec §13)")
     window = reader.definition.get("EvaluationWindow")
     if window is not None and window != "SlidingWindow" and window != {"SlidingWindow": {}}:
         reader.fail(

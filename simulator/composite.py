@@ -190,6 +190,7 @@ class CompositeAlarm:
         """Validate PutCompositeAlarm parameters; raise AlarmDefinitionError if invalid."""
         reader = DefinitionReader(definition, _PUT_COMPOSITE_ALARM_FIELDS)
         name = reader.alarm_name_field()
+        reader.tags()
         text = reader.string("AlarmRule", required=True, min_len=1, max_len=MAX_RULE_LENGTH)
         assert text is not None
         try:

@@ -16,6 +16,7 @@ from typing import Any
 
 MAX_ACTIONS_PER_STATE = 5
 MAX_ARN_LENGTH = 1024
+MAX_TAGS = 50
 ACTION_LISTS = ("OKActions", "AlarmActions", "InsufficientDataActions")
 MIN_LENGTH = "Member must have length greater than or equal to {}"
 MAX_LENGTH = "Member must have length less than or equal to {}"
@@ -129,6 +130,18 @@ class DefinitionReader:
         if not isinstance(value, bool):
             self.fail(field, f"expected true or false, got {value!r}")
         return value
+
+    def tags(self) -> None:
+        """``Tags``: at most 50 ``{Key, Value}`` pairs (ignored otherwise)."""
+        value = self.definition.get("Tags")
+        if value is None:
+            return
+        if not isinstance(value, (list, tuple)) or not all(
+            isinstance(tag, Mapping) and isinstance(tag.get("Key"), str) for tag in value
+        ):
+            self.fail("Tags", "expected a list of {Key, Value} objects")
+        if len(value) > MAX_TAGS:
+            self.constraint("Tags", f"{len(value)} tags", MAX_LENGTH.format(MAX_TAGS))
 
     def alarm_name_field(self) -> str:
         name = self.string("AlarmName", required=True, min_len=1, max_len=255)

@@ -163,6 +163,18 @@ SNS = "arn:aws:sns:us-east-1:123456789012:alerts"
             {"Bogus": 1}, "Bogus", 'Unknown parameter in input: "Bogus"', id="unknown parameter"
         ),
         pytest.param(
+            {"Tags": [{"Key": str(i), "Value": ""} for i in range(51)]},
+            "Tags",
+            "less than or equal to 50",
+            id="§14 51 tags",
+        ),
+        pytest.param(
+            {"EvaluationInterval": 60},
+            "EvaluationInterval",
+            "PromQL alarms are not simulated",
+            id="§13 PromQL out of scope",
+        ),
+        pytest.param(
             {"ActionsEnabled": "yes"}, "ActionsEnabled", "true or false", id="ActionsEnabled type"
         ),
         pytest.param({"Threshold": float("nan")}, "Threshold", "finite", id="NaN threshold"),
