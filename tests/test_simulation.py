@@ -79,7 +79,7 @@ sparse_points = st.lists(
 ).map(lambda items: sorted(items, key=lambda item: item[0]))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     period=st.sampled_from([10, 30, 60, 120, 300]),
     n=st.integers(1, 4),
@@ -419,3 +419,47 @@ def test_dynamodb_knob() -> None:
 def test_invalid_settings_are_rejected(knobs: dict) -> None:
     with pytest.raises(ValueError, match=next(iter(knobs))):
         SimulationSettings(**knobs)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    errors=sparse_points,
+    requests=sparse_points,
+    tmd=st.sampled_from(["missing", "ignore", "breaching", "notBreaching"]),
+    period=st.sampled_from([60, 300]),
+)
+def test_jumping_matches_ticking_for_metric_math_alarms(errors, requests, tmd, period):
+    def stat(query_id: str, name: str) -> dict:
+        metric = {"Namespace": "App", "MetricName": name}
+        return {
+            "Id": query_id,
+            "ReturnData": False,
+            "MetricStat": {"Metric": metric, "Period": period, "Stat": "Sum"},
+        }
+
+    alarm = MetricAlarm.from_aws(
+        {
+            "AlarmName": "ratio",
+            "EvaluationPeriods": 2,
+            "DatapointsToAlarm": 1,
+            "Threshold": 0.5,
+            "ComparisonOperator": "GreaterThanThreshold",
+            "TreatMissingData": tmd,
+            "Metrics": [
+                stat("e", "Errors"),
+                stat("r", "Requests"),
+                {"Id": "x", "Expression": "FILL(e, 0) / r", "ReturnData": True},
+            ],
+        }
+    )
+    keys = {"e": MetricKey.of("App", "Errors"), "r": MetricKey.of("App", "Requests")}
+    datapoints = sorted(
+        [point(m, *v, key=keys["e"]) for m, v in errors]
+        + [point(m, *v, key=keys["r"]) for m, v in requests],
+        key=lambda dp: dp.timestamp_ms,
+    )
+    outcomes = [
+        run([alarm], datapoints, end_minutes=200, skip_quiet_periods=skip).transitions
+        for skip in (True, False)
+    ]
+    assert outcomes[0] == outcomes[1]
