@@ -182,7 +182,8 @@ class _TemplateLoader:
             params = coerce(kind, params)
         except ShapeError as problem:
             prop = _cfn_property(kind, problem.path)
-            self._error(origin, f"{prop}: {problem.message}", prop, properties.mark_of(prop))
+            where = problem.path if problem.path.startswith(prop) else f"{prop} ({problem.path})"
+            self._error(origin, f"{where}: {problem.message}", prop, properties.mark_of(prop))
             return
         if log_group is not None and not isinstance(log_group, str):
             self._error(origin, "LogGroupName must be a string", "LogGroupName",
