@@ -22,8 +22,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check cwpattern simulator tests benchmarks
 
+SEED_PATTERN := { $$.eventName = Get* && $$.errorCode = AccessDenied && $$.userIdentity.sessionContext.sessionIssuer.arn = "arn:aws:iam::*:role/aws-service-role/*" }
+
 demo: $(STAMP)
-	$(BIN)/cwpattern demo
+	$(BIN)/cwpattern test-metric-filter --filter-pattern '$(SEED_PATTERN)' \
+		--log-event-messages file://fixtures/demo/seed-events.jsonl
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
