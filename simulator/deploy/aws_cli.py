@@ -15,7 +15,7 @@ from typing import Any
 
 from simulator.deploy.model import DeployedConfig, Finding, Kind, Located, Origin
 from simulator.deploy.parsing import mark_of
-from simulator.deploy.shapes import ShapeError, coerce
+from simulator.deploy.shapes import ShapeError, coerce, log_group_name
 
 _FILTER_KEEP = frozenset({"filterName", "filterPattern", "metricTransformations"})
 _FILTER_DROP = frozenset({"creationTime", "logGroupName"})
@@ -104,9 +104,9 @@ def _load_entry(
         ))
     try:
         params = coerce(kind, params)
+        log_group = log_group_name(entry.get("logGroupName"), "logGroupName")
     except ShapeError as problem:
         problems.append(Finding("error", f"{name}: {problem}", origin, problem.path,
                                 "unloadable-resource"))
         return None
-    log_group = entry.get("logGroupName") if kind == "metric_filter" else None
-    return Located(kind, params, origin, log_group if isinstance(log_group, str) else None)
+    return Located(kind, params, origin, log_group if kind == "metric_filter" else None)

@@ -58,10 +58,12 @@ def _stacks(directory: Path) -> Iterator[tuple[Path, dict[str, str]]]:
         return
     manifest = _read_json(manifest_path)
     artifacts = manifest.get("artifacts") if isinstance(manifest, dict) else None
-    for artifact_id, artifact in (artifacts or {}).items():
-        if not isinstance(artifact, dict):
+    if not isinstance(artifacts, dict):
+        raise DeployError("manifest.json has no artifacts object", str(manifest_path))
+    for artifact_id, artifact in artifacts.items():
+        if not isinstance(artifact, dict) or not isinstance(artifact.get("properties"), dict):
             continue
-        properties = artifact.get("properties") or {}
+        properties = artifact["properties"]
         if artifact.get("type") == "aws:cloudformation:stack":
             template = directory / str(properties.get("templateFile", ""))
             yield template, _pseudo_parameters(artifact, properties, artifact_id)

@@ -19,7 +19,7 @@ from typing import Any
 from simulator.deploy.intrinsics import NO_VALUE, Resolver, Unresolvable
 from simulator.deploy.model import DeployedConfig, Finding, Kind, Located, Origin, Skipped
 from simulator.deploy.parsing import Mark, MarkedDict
-from simulator.deploy.shapes import ShapeError, coerce
+from simulator.deploy.shapes import ShapeError, coerce, log_group_name
 
 RESOURCE_KINDS: dict[str, Kind] = {
     "AWS::Logs::MetricFilter": "metric_filter",
@@ -91,6 +91,10 @@ def load_template(
     """Metric filters and alarms declared by one parsed template."""
     if not isinstance(document, dict) or not isinstance(document.get("Resources"), dict):
         raise TemplateError("a CloudFormation template needs a Resources mapping", (1, 1))
+    for section in ("Parameters", "Mappings", "Conditions"):
+        if document.get(section) is not None and not isinstance(document[section], dict):
+            mark = document.mark_of(section) if isinstance(document, MarkedDict) else (1, 1)
+            raise TemplateError(f"{section} must be a mapping", mark)
     loader = _TemplateLoader(document, file, source_format, Resolver(document, parameters))
     loader.run()
     return DeployedConfig.collect(loader.located, loader.problems, loader.skipped)
@@ -177,6 +181,7 @@ class _TemplateLoader:
         name_key = "filterName" if kind == "metric_filter" else "AlarmName"
         try:
             params, log_group = _api_params(kind, resolved)
+            log_group = log_group_name(log_group, "LogGroupName")
             name = self.resolver.physical_name(logical_id, origin_mark(origin))
             params = {name_key: name, **params}
             params = coerce(kind, params)
@@ -184,10 +189,6 @@ class _TemplateLoader:
             prop = _cfn_property(kind, problem.path)
             where = problem.path if problem.path.startswith(prop) else f"{prop} ({problem.path})"
             self._error(origin, f"{where}: {problem.message}", prop, properties.mark_of(prop))
-            return
-        if log_group is not None and not isinstance(log_group, str):
-            self._error(origin, "LogGroupName must be a string", "LogGroupName",
-                        properties.mark_of("LogGroupName"))
             return
         self.located.append(Located(kind, params, origin, log_group))
 
@@ -301,6 +302,7 @@ def _cfn_property(kind: Kind, api_path: str) -> str:
     head = api_path.split(".")[0].split("[")[0]
     if kind != "metric_filter":
         return head
-    return {"filterPattern": "FilterPattern", "filterName": "FilterName"}.get(
+    return {"filterPattern": "FilterPattern", "filterName": "FilterName",
+            "LogGroupName": "LogGroupName"}.get(
         head, "MetricTransformations"
     )

@@ -266,7 +266,17 @@ class Resolver:
                 mark,
             )
         pattern = declaration.get("AllowedPattern")
-        if isinstance(pattern, str) and not re2.fullmatch(pattern, str(value)):
+        if not isinstance(pattern, str):
+            return
+        try:
+            matched = re2.fullmatch(pattern, str(value))
+        except re2.error:
+            raise Unresolvable(
+                f"parameter {name}: AllowedPattern {pattern!r} is not a valid regular expression",
+                name,
+                mark,
+            ) from None
+        if not matched:
             raise Unresolvable(
                 f"parameter {name}={value!r} does not match its AllowedPattern {pattern!r}",
                 name,
@@ -277,7 +287,9 @@ class Resolver:
 
     def _resource(self, logical_id: str, mark: Mark) -> tuple[Mapping[str, Any], _ResourceRule]:
         resource = self.resources[logical_id]
-        kind = resource.get("Type") if isinstance(resource, dict) else None
+        if not isinstance(resource, dict):
+            raise Unresolvable(f"resource {logical_id} is not a mapping", logical_id, mark)
+        kind = resource.get("Type")
         reason = self.inactive_reason(logical_id)
         if reason:
             raise Unresolvable(
@@ -298,8 +310,12 @@ class Resolver:
     def physical_name(self, logical_id: str, mark: Mark) -> str:
         """The resource's name property, or its logical ID when the name is generated."""
         resource, rule = self._resource(logical_id, mark)
-        properties = resource.get("Properties") or {}
-        if rule.name_property is None or rule.name_property not in properties:
+        properties = resource.get("Properties")
+        if (
+            rule.name_property is None
+            or not isinstance(properties, dict)
+            or rule.name_property not in properties
+        ):
             return logical_id
         guard = f"Resources.{logical_id}"
         if guard in self._in_progress:
@@ -500,12 +516,14 @@ class Resolver:
 
 
 def _section(template: Mapping[str, Any], name: str) -> MarkedDict:
+    """A top-level template section (the loader has checked that it is a mapping)."""
     section = template.get(name)
     if isinstance(section, MarkedDict):
         return section
-    empty = MarkedDict((1, 1))
-    empty.update(section or {})
-    return empty
+    result = MarkedDict((1, 1))
+    if isinstance(section, dict):
+        result.update(section)
+    return result
 
 
 def _comparable(value: Any) -> Any:

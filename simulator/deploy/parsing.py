@@ -308,8 +308,9 @@ CloudFormationYamlLoader.add_multi_constructor(
 
 def load_yaml(text: str) -> Any:
     """Parse one YAML document into marked containers; raises :class:`SyntaxProblem`."""
-    loader = CloudFormationYamlLoader(text)
+    loader = None
     try:
+        loader = CloudFormationYamlLoader(text)
         return loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -320,8 +321,13 @@ def load_yaml(text: str) -> Any:
         message = ": ".join(part for part in (context, error.problem) if part)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise SyntaxProblem(message or "invalid YAML", line, column) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        raise SyntaxProblem(f"character {error.character:#x} is not allowed in YAML", line,
+                            column) from None
     except yaml.YAMLError as error:
         raise SyntaxProblem(str(error), 1, 1) from None
     finally:
-        loader.dispose()
-
+        if loader is not None:
+            loader.dispose()

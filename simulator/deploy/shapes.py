@@ -207,6 +207,11 @@ _SHAPES: dict[Kind, Coercer] = {
 }
 
 
+def log_group_name(value: Any, path: str) -> str | None:
+    """A metric filter's log group name (absent is allowed; the caller decides)."""
+    return None if value is None else as_string(value, path)
+
+
 def coerce(kind: Kind, params: dict[str, Any]) -> dict[str, Any]:
     """``params`` with every value converted to its API type; raises :class:`ShapeError`."""
     result: dict[str, Any] = _SHAPES[kind](params, "")

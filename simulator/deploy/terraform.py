@@ -21,9 +21,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.deploy.model import DeployedConfig, Finding, Kind, Located, Origin
+from simulator.deploy.model import DeployedConfig, DeployError, Finding, Kind, Located, Origin
 from simulator.deploy.parsing import mark_of
-from simulator.deploy.shapes import ShapeError, coerce
+from simulator.deploy.shapes import ShapeError, coerce, log_group_name
 
 RESOURCE_KINDS: dict[str, Kind] = {
     "aws_cloudwatch_log_metric_filter": "metric_filter",
@@ -76,53 +76,91 @@ _READ_ATTRIBUTES: dict[Kind, frozenset[str]] = {
 class _Instance:
     address: str
     kind: Kind
-    attributes: Mapping[str, Any]
-    unknown: Mapping[str, Any]
+    attributes: Any  # the provider's attribute object (checked when mapped)
+    unknown: Any
     where: Any  # the marked container to take a position from
 
 
 def load_plan(document: Mapping[str, Any], file: str) -> DeployedConfig:
     """Resources an apply of this plan would leave (or the state in ``values``)."""
     source = "terraform-plan" if "planned_values" in document else "terraform-state"
-    values = document.get("planned_values") or document.get("values") or {}
+    key = "planned_values" if "planned_values" in document else "values"
+    values = _object(document, key, file)
     unknown = {
-        change.get("address"): (change.get("change") or {}).get("after_unknown") or {}
-        for change in document.get("resource_changes") or []
-        if isinstance(change, dict)
+        change.get("address"): _after_unknown(change)
+        for change in _array(document, "resource_changes", file)
+        if isinstance(change, dict) and isinstance(change.get("address"), str)
     }
-    instances = [
-        _Instance(resource["address"], RESOURCE_KINDS[resource["type"]],
-                  resource.get("values") or {}, unknown.get(resource["address"], {}), resource)
-        for resource in _module_resources(values.get("root_module") or {})
-        if resource.get("mode", "managed") == "managed" and resource.get("type") in RESOURCE_KINDS
-    ]
+    instances = []
+    for resource in _module_resources(_object(values, "root_module", file), file):
+        kind = RESOURCE_KINDS.get(str(resource.get("type")))
+        address = resource.get("address")
+        if kind is None or resource.get("mode", "managed") != "managed":
+            continue
+        if not isinstance(address, str):
+            address = f"{resource.get('type')}.{resource.get('name')}"
+        instances.append(
+            _Instance(address, kind, resource.get("values"), unknown.get(address, {}), resource)
+        )
     return _load_instances(instances, file, source)
 
 
 def load_state(document: Mapping[str, Any], file: str) -> DeployedConfig:
     """Resources recorded in a version 4 state file."""
     instances = []
-    for resource in document.get("resources") or []:
-        if resource.get("mode") != "managed" or resource.get("type") not in RESOURCE_KINDS:
+    for resource in _array(document, "resources", file):
+        if not isinstance(resource, dict) or resource.get("mode") != "managed":
             continue
-        base = f"{resource['type']}.{resource['name']}"
+        kind = RESOURCE_KINDS.get(str(resource.get("type")))
+        if kind is None:
+            continue
+        base = f"{resource['type']}.{resource.get('name')}"
         if resource.get("module"):
             base = f"{resource['module']}.{base}"
-        for instance in resource.get("instances") or []:
+        for instance in _array(resource, "instances", file):
+            if not isinstance(instance, dict):
+                continue
             address = base + _index_suffix(instance.get("index_key"))
-            instances.append(
-                _Instance(address, RESOURCE_KINDS[resource["type"]],
-                          instance.get("attributes") or {}, {}, instance)
-            )
+            instances.append(_Instance(address, kind, instance.get("attributes"), {}, instance))
     return _load_instances(instances, file, "terraform-state")
 
 
-def _module_resources(module: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+def _object(container: Mapping[str, Any], key: str, file: str) -> Mapping[str, Any]:
+    """``container[key]`` as an object ({} when absent); a wrong type is fatal."""
+    value = container.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise DeployError(f"{key} must be an object", file, *container_mark(container, key))
+    return value
+
+
+def _array(container: Mapping[str, Any], key: str, file: str) -> list[Any]:
+    """``container[key]`` as a list ([] when absent); a wrong type is fatal."""
+    value = container.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise DeployError(f"{key} must be a list", file, *container_mark(container, key))
+    return value
+
+
+def container_mark(container: Any, key: str) -> tuple[int, int]:
+    mark_of_key = getattr(container, "mark_of", None)
+    return mark_of_key(key) if mark_of_key else mark_of(container, (1, 1))
+
+
+def _after_unknown(change: Mapping[str, Any]) -> Any:
+    details = change.get("change")
+    return details.get("after_unknown") or {} if isinstance(details, dict) else {}
+
+
+def _module_resources(module: Mapping[str, Any], file: str) -> Iterator[Mapping[str, Any]]:
     stack = [module]
     while stack:
         current = stack.pop(0)
-        yield from current.get("resources") or []
-        stack.extend(current.get("child_modules") or [])
+        yield from (r for r in _array(current, "resources", file) if isinstance(r, dict))
+        stack.extend(m for m in _array(current, "child_modules", file) if isinstance(m, dict))
 
 
 def _index_suffix(key: Any) -> str:
@@ -146,6 +184,10 @@ def _load_instances(instances: list[_Instance], file: str, source: str) -> Deplo
 def _load_instance(
     instance: _Instance, origin: Origin, problems: list[Finding]
 ) -> Located | None:
+    if not isinstance(instance.attributes, dict):
+        problems.append(Finding("error", f"{instance.address}: attributes must be an object",
+                                origin, "attributes", "unloadable-resource"))
+        return None
     attributes = dict(instance.attributes)
     blocking = False
     for path in _unknown_paths(instance.unknown):
@@ -186,6 +228,14 @@ def _unknown_paths(unknown: Any, prefix: str = "") -> Iterator[str]:
 # ------------------------------------------------------------ attribute mapping
 
 
+def _blocks(attributes: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
+    """A nested block list; anything but a list of objects is a :class:`ShapeError`."""
+    value = attributes.get(name) or []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ShapeError(name, "expected a list of blocks")
+    return value
+
+
 def _set(params: dict[str, Any], key: str, value: Any) -> None:
     """Store ``value`` unless it is the provider's spelling of "unset"."""
     if value is not None and value != "" and value != {} and value != []:
@@ -213,7 +263,7 @@ def _metric_filter(attributes: Mapping[str, Any]) -> tuple[dict[str, Any], Any]:
     _set(params, "filterName", attributes.get("name"))
     params["filterPattern"] = attributes.get("pattern") or ""
     transformations = []
-    for block in attributes.get("metric_transformation") or []:
+    for block in _blocks(attributes, "metric_transformation"):
         transformation: dict[str, Any] = {}
         _set(transformation, "metricName", block.get("name"))
         _set(transformation, "metricNamespace", block.get("namespace"))
@@ -223,7 +273,7 @@ def _metric_filter(attributes: Mapping[str, Any]) -> tuple[dict[str, Any], Any]:
         _set(transformation, "unit", block.get("unit"))
         transformations.append(transformation)
     params["metricTransformations"] = transformations
-    return params, attributes.get("log_group_name")
+    return params, log_group_name(attributes.get("log_group_name"), "log_group_name")
 
 
 def _metric_alarm(attributes: Mapping[str, Any]) -> tuple[dict[str, Any], None]:
@@ -237,14 +287,14 @@ def _metric_alarm(attributes: Mapping[str, Any]) -> tuple[dict[str, Any], None]:
     if "threshold" in attributes and not params.get("ThresholdMetricId"):
         params["Threshold"] = attributes["threshold"]
     _set(params, "Dimensions", _dimensions(attributes.get("dimensions")))
-    queries = [_metric_query(block) for block in attributes.get("metric_query") or []]
+    queries = [_metric_query(block) for block in _blocks(attributes, "metric_query")]
     _set(params, "Metrics", queries)
     return params, None
 
 
 def _metric_query(block: Mapping[str, Any]) -> dict[str, Any]:
     query: dict[str, Any] = {"Id": block.get("id")}
-    for metric in block.get("metric") or []:
+    for metric in _blocks(block, "metric"):
         metric_id: dict[str, Any] = {}
         _set(metric_id, "Namespace", metric.get("namespace"))
         _set(metric_id, "MetricName", metric.get("metric_name"))
@@ -270,7 +320,7 @@ def _composite_alarm(attributes: Mapping[str, Any]) -> tuple[dict[str, Any], Non
     _set(params, "AlarmDescription", attributes.get("alarm_description"))
     _set(params, "AlarmRule", attributes.get("alarm_rule"))
     _actions(attributes, params)
-    for block in attributes.get("actions_suppressor") or []:
+    for block in _blocks(attributes, "actions_suppressor"):
         _set(params, "ActionsSuppressor", block.get("alarm"))
         _set(params, "ActionsSuppressorWaitPeriod", block.get("wait_period"))
         _set(params, "ActionsSuppressorExtensionPeriod", block.get("extension_period"))
