@@ -20,6 +20,7 @@ from simulator.deploy.aws_cli import load_describe_output
 from simulator.deploy.cdk import load_cloud_assembly
 from simulator.deploy.cloudformation import TemplateError, load_template
 from simulator.deploy.intrinsics import PSEUDO_PARAMETER_DEFAULTS
+from simulator.deploy.linking import LinkReport, link
 from simulator.deploy.model import (
     DeployedConfig,
     DeployError,
@@ -32,6 +33,7 @@ from simulator.deploy.model import (
 from simulator.deploy.parsing import SyntaxProblem, load_json, load_yaml
 from simulator.deploy.source import read_text
 from simulator.deploy.terraform import load_plan, load_state
+from simulator.deploy.validation import validate
 
 __all__ = [
     "FORMATS",
@@ -39,12 +41,15 @@ __all__ = [
     "DeployError",
     "DeployedConfig",
     "Finding",
+    "LinkReport",
     "Located",
     "Origin",
     "Skipped",
     "canonical_params",
     "detect_format",
+    "link",
     "load",
+    "validate",
 ]
 
 FORMATS = ("cloudformation", "cdk", "terraform-plan", "terraform-state", "describe")

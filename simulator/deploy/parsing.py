@@ -82,6 +82,15 @@ def mark_of(value: Any, default: Mark) -> Mark:
 # --------------------------------------------------------------------------- JSON
 
 
+BULK_KEYS = frozenset(
+    {"attributes", "values", "sensitive_values", "sensitive_attributes", "change",
+     "configuration", "prior_state", "private"}
+)
+"""Keys that hold Terraform's attribute blobs.  Below the top level their values are
+decoded by the C scanner without positions (findings point at the enclosing resource),
+which keeps multi-megabyte plans and states fast; duplicate keys inside them are not
+detected, as with any JSON reader."""
+
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = json.scanner.NUMBER_RE
 _LITERALS = {"true": True, "false": False, "null": None}
@@ -93,6 +102,7 @@ class _JsonReader:
     def __init__(self, text: str) -> None:
         self.text = text
         self.line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+        self.bulk = json.JSONDecoder(parse_constant=_reject_constant)
 
     def mark(self, offset: int) -> Mark:
         line = bisect.bisect_right(self.line_starts, offset)
@@ -134,6 +144,16 @@ class _JsonReader:
             return int(integer), number.end()
         raise self.fail("Expecting value", offset)
 
+    def unmarked(self, offset: int) -> tuple[Any, int]:
+        try:
+            return self.bulk.raw_decode(self.text, offset)
+        except json.JSONDecodeError as error:
+            raise self.fail(error.msg, error.pos) from None
+        except ValueError as error:  # NaN / Infinity
+            raise self.fail(str(error), offset) from None
+        except RecursionError:
+            raise self.fail(f"Nesting deeper than {MAX_DEPTH} levels", offset) from None
+
     def string(self, offset: int) -> tuple[str, int]:
         try:
             return json.decoder.scanstring(self.text, offset + 1, True)
@@ -155,7 +175,11 @@ class _JsonReader:
             cursor = self.skip(cursor)
             if not self.text.startswith(":", cursor):
                 raise self.fail("Expecting ':' delimiter", cursor)
-            item, cursor = self.value(self.skip(cursor + 1), depth + 1)
+            cursor = self.skip(cursor + 1)
+            if key in BULK_KEYS and depth > 0:
+                item, cursor = self.unmarked(cursor)
+            else:
+                item, cursor = self.value(cursor, depth + 1)
             result[key] = item
             result.key_marks[key] = self.mark(key_offset)
             cursor = self.skip(cursor)
@@ -180,6 +204,10 @@ class _JsonReader:
             if not self.text.startswith(",", cursor):
                 raise self.fail("Expecting ',' delimiter", cursor)
             cursor = self.skip(cursor + 1)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"Expecting value ({name} is not JSON)")
 
 
 def load_json(text: str) -> Any:
