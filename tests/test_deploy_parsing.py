@@ -70,6 +70,8 @@ def test_json_marks_are_one_based_line_and_column() -> None:
         ('{"a": NaN}', "Expecting value", 1, 7),
         ('{"a": "\\q"}', "Invalid \\escape", 1, 8),
         ("{} {}", "Extra data after the JSON document", 1, 4),
+        ('{"r": {"values": NaN}}', "Expecting value (NaN is not JSON)", 1, 18),
+        ('{"r": {"values": {"a" 1}}}', "Expecting ':' delimiter", 1, 23),
         ("[" * (MAX_DEPTH + 2), f"Nesting deeper than {MAX_DEPTH} levels", 1, MAX_DEPTH + 2),
     ],
 )
@@ -81,6 +83,15 @@ def test_json_errors_carry_line_and_column(
     assert (caught.value.message, caught.value.line, caught.value.column) == (
         message, line, column
     )
+
+
+def test_terraform_attribute_blobs_are_decoded_without_marks() -> None:
+    document = load_json('{"values": {"r": [{"attributes": {"a": [1]}, "k": {"b": 2}}]}}')
+    resource = document["values"]["r"][0]
+    assert isinstance(document["values"], MarkedDict)  # a top-level "values" keeps marks
+    assert isinstance(resource, MarkedDict) and isinstance(resource["k"], MarkedDict)
+    assert type(resource["attributes"]) is dict
+    assert resource == {"attributes": {"a": [1]}, "k": {"b": 2}}
 
 
 def test_yaml_short_form_tags_become_long_form() -> None:
