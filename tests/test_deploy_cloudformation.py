@@ -252,13 +252,13 @@ Resources:
     ("body", "offender", "line", "column", "message"),
     [
         ("      Threshold: high\n", "Threshold", 7, 7,
-         "A: Threshold: expected a finite number, got 'high'"),
+         "Threshold: expected a finite number, got 'high'"),
         ("      Treshold: 1\n", "Treshold", 7, 7,
-         "A: Encountered unsupported property Treshold (CloudFormation rejects it)"),
+         "Encountered unsupported property Treshold (CloudFormation rejects it)"),
         ("      Dimensions: [{Name: D}]\n", "Dimensions", 7, 7,
-         "A: Dimensions[0]: expected exactly the keys Name and Value"),
+         "Dimensions[0]: expected exactly the keys Name and Value"),
         ("      Metrics: [{Id: m1, ReturnData: maybe}]\n", "Metrics", 7, 7,
-         "A: Metrics[0].ReturnData: expected true or false, got 'maybe'"),
+         "Metrics[0].ReturnData: expected true or false, got 'maybe'"),
     ],
 )
 def test_bad_property_values_are_reported_at_the_property(
@@ -277,7 +277,7 @@ def test_missing_required_property_is_named(tmp_path: Path) -> None:
     config = load(write(tmp_path, "Resources:\n  C:\n    Type: AWS::CloudWatch::CompositeAlarm\n"
                                   "    Properties: {AlarmName: c}\n"))
     assert [(p.offender, p.message) for p in config.problems] == [
-        ("AlarmRule", "C: required property AlarmRule is missing")
+        ("AlarmRule", "required property AlarmRule is missing")
     ]
 
 

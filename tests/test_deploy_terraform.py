@@ -139,7 +139,7 @@ def test_bad_attribute_type_is_an_error_naming_the_path(tmp_path: Path) -> None:
     (problem,) = config.problems
     assert problem.offender == "EvaluationPeriods"
     assert problem.message == (
-        "aws_cloudwatch_metric_alarm.x: EvaluationPeriods: expected an integer, got 'three'"
+        "EvaluationPeriods: expected an integer, got 'three'"
     )
 
 

@@ -54,8 +54,7 @@ def test_rejected_pattern_is_reported_with_logical_id_and_aws_text(fake_cwpatter
     assert (finding.severity, finding.code, finding.offender) == (
         "error", "invalid-pattern", "FilterPattern"
     )
-    assert finding.message == f"UnterminatedJsonFilter: FilterPattern is rejected by AWS: " \
-                              f"{UNTERMINATED}"
+    assert finding.message == f"FilterPattern is rejected by AWS: {UNTERMINATED}"
     assert (finding.origin.resource, finding.origin.line, finding.origin.column) == (
         "UnterminatedJsonFilter", 4, 3
     )

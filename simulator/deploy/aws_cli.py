@@ -99,14 +99,14 @@ def _load_entry(
         if key == "applyOnTransformedLogs" and entry[key] is False:
             continue
         problems.append(Finding(
-            "warning", f"{name}: field {key} is not simulated; ignored", origin, key,
+            "warning", f"field {key} is not simulated; ignored", origin, key,
             "not-simulated",
         ))
     try:
         params = coerce(kind, params)
         log_group = log_group_name(entry.get("logGroupName"), "logGroupName")
     except ShapeError as problem:
-        problems.append(Finding("error", f"{name}: {problem}", origin, problem.path,
+        problems.append(Finding("error", str(problem), origin, problem.path,
                                 "unloadable-resource"))
         return None
     return Located(kind, params, origin, log_group if kind == "metric_filter" else None)

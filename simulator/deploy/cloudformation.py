@@ -244,7 +244,7 @@ class _TemplateLoader:
     def _error(self, origin: Origin, message: str, offender: str | None,
                mark: Mark | None) -> None:
         self.problems.append(
-            self._finding("error", origin, f"{origin.resource}: {message}", offender, mark,
+            self._finding("error", origin, message, offender, mark,
                           "unloadable-resource")
         )
 

@@ -185,7 +185,7 @@ def _load_instance(
     instance: _Instance, origin: Origin, problems: list[Finding]
 ) -> Located | None:
     if not isinstance(instance.attributes, dict):
-        problems.append(Finding("error", f"{instance.address}: attributes must be an object",
+        problems.append(Finding("error", "attributes must be an object",
                                 origin, "attributes", "unloadable-resource"))
         return None
     attributes = dict(instance.attributes)
@@ -197,7 +197,7 @@ def _load_instance(
         tolerated = attribute in _TOLERATED_UNKNOWNS
         problems.append(Finding(
             "warning" if tolerated else "error",
-            f"{instance.address}: {path} is known only after apply"
+            f"{path} is known only after apply"
             + ("; left out" if tolerated else "; the resource cannot be evaluated"),
             origin, path, "unknown-after-apply",
         ))
@@ -208,7 +208,7 @@ def _load_instance(
         params, log_group = _MAPPERS[instance.kind](attributes)
         params = coerce(instance.kind, params)
     except ShapeError as problem:
-        problems.append(Finding("error", f"{instance.address}: {problem}", origin, problem.path,
+        problems.append(Finding("error", str(problem), origin, problem.path,
                                 "unloadable-resource"))
         return None
     return Located(instance.kind, params, origin, log_group)

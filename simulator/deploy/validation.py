@@ -47,14 +47,13 @@ def _pattern_compiler() -> tuple[Any, type[Exception]]:
 def _check_filter(
     item: Located, compile_pattern: Any, pattern_error: type[Exception]
 ) -> Iterator[Finding]:
-    resource = item.origin.cdk_path or item.origin.resource or item.name
     pattern = str(item.params.get("filterPattern", ""))
     try:
         compiled = compile_pattern(pattern)
     except pattern_error as error:
         message = getattr(error, "message", None) or str(error)
         yield Finding(
-            "error", f"{resource}: FilterPattern is rejected by AWS: {message}",
+            "error", f"FilterPattern is rejected by AWS: {message}",
             item.origin, "FilterPattern", "invalid-pattern",
         )
         return
@@ -67,7 +66,7 @@ def _check_filter(
         except pattern_error as error:
             message = getattr(error, "message", None) or str(error)
             yield Finding(
-                "error", f"{resource}: {field} {reference!r} is rejected by AWS: {message}",
+                "error", f"{field} {reference!r} is rejected by AWS: {message}",
                 item.origin, field, "invalid-reference",
             )
 
