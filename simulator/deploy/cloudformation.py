@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.deploy.intrinsics import NO_VALUE, Resolver, Unresolvable
-from simulator.deploy.model import DeployedConfig, Finding, Kind, Located, Origin, Skipped
+from simulator.deploy.model import (
+    DeployedConfig,
+    Finding,
+    Kind,
+    Located,
+    Origin,
+    Severity,
+    Skipped,
+)
 from simulator.deploy.parsing import Mark, MarkedDict
 from simulator.deploy.shapes import ShapeError, coerce, log_group_name
 
@@ -182,7 +190,7 @@ class _TemplateLoader:
         try:
             params, log_group = _api_params(kind, resolved)
             log_group = log_group_name(log_group, "LogGroupName")
-            name = self.resolver.physical_name(logical_id, origin_mark(origin))
+            name = self.resolver.physical_name(logical_id, _origin_mark(origin))
             params = {name_key: name, **params}
             params = coerce(kind, params)
         except ShapeError as problem:
@@ -233,13 +241,13 @@ class _TemplateLoader:
         return None if failed else resolved
 
     def _finding(
-        self, severity: str, origin: Origin, message: str, offender: str | None,
+        self, severity: Severity, origin: Origin, message: str, offender: str | None,
         mark: Mark | None, code: str,
     ) -> Finding:
         line, column = mark or (origin.line, origin.column)
         where = Origin(origin.file, line, column, origin.resource, origin.source_format,
                        origin.cdk_path)
-        return Finding(severity, message, where, offender, code)  # type: ignore[arg-type]
+        return Finding(severity, message, where, offender, code)
 
     def _error(self, origin: Origin, message: str, offender: str | None,
                mark: Mark | None) -> None:
@@ -249,7 +257,7 @@ class _TemplateLoader:
         )
 
 
-def origin_mark(origin: Origin) -> Mark:
+def _origin_mark(origin: Origin) -> Mark:
     return origin.line or 1, origin.column or 1
 
 

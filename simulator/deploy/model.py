@@ -16,16 +16,6 @@ from typing import Any, Literal
 Kind = Literal["metric_filter", "metric_alarm", "composite_alarm"]
 Severity = Literal["error", "warning", "info"]
 
-SOURCE_FORMATS = (
-    "cloudformation-yaml",
-    "cloudformation-json",
-    "cdk",
-    "terraform-plan",
-    "terraform-state",
-    "describe-metric-filters",
-    "describe-alarms",
-)
-
 
 @dataclass(frozen=True)
 class Origin:
