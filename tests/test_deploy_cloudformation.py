@@ -42,6 +42,9 @@ Resources:
   Vpc: {Type: AWS::EC2::VPC}
   ProdOnly: {Type: AWS::SNS::Topic, Condition: IsProd}
   SelfNamed: {Type: AWS::SNS::Topic, Properties: {TopicName: !GetAtt SelfNamed.TopicName}}
+  MaybeNamed:
+    Type: AWS::CloudWatch::Alarm
+    Properties: {AlarmName: !If [IsProd, prod-alarm, !Ref AWS::NoValue]}
 """
 
 
@@ -68,6 +71,7 @@ def evaluate(expression: str, parameters: dict[str, Any] | None = None) -> Any:
         ("!Ref NamedTopic", "arn:aws:sns:us-east-1:123456789012:cis-alerts"),
         ("!Ref Alarm", "root-usage"),
         ("!Ref Unnamed", "Unnamed"),
+        ("!Ref MaybeNamed", "MaybeNamed"),
         ("!Ref Group", "trail"),
         ("!Ref Queue", "https://sqs.us-east-1.amazonaws.com/123456789012/q"),
         ("!Ref Role", "r"),

@@ -328,6 +328,8 @@ class Resolver:
             name = self.resolve(properties[rule.name_property], where)
         finally:
             self._in_progress.discard(guard)
+        if name is NO_VALUE:  # e.g. !If [Cond, name, !Ref AWS::NoValue]: generated name
+            return logical_id
         return self._text(name, mark, f"{logical_id}.{rule.name_property}")
 
     def _arn(self, rule: _ResourceRule, name: str) -> str:
