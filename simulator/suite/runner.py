@@ -140,10 +140,11 @@ def _check_metric(test_file: TestFile, case: MetricCase) -> Iterator[str]:
 
 def _first_selecting(expected: tuple[ExpectedDatapoint, ...],
                      datapoint: Datapoint) -> Iterable[ExpectedDatapoint]:
-    for point in expected:
-        if point.metric.selects(datapoint.key):
-            return (point,)
-    return ()
+    """The expectation this datapoint answers: same metric and minute, else same metric
+    (an unexpected datapoint of a metric the case is about)."""
+    selecting = [point for point in expected if point.metric.selects(datapoint.key)]
+    timely = [point for point in selecting if point.at_ms == datapoint.timestamp_ms]
+    return (timely or selecting)[:1]
 
 
 def _expected_line(point: ExpectedDatapoint) -> str:
