@@ -49,7 +49,8 @@ SYNTAX_NAMES = {
 
 
 #: Surprises that hold for every pattern of a kind: shown by explain, not by lint.
-NOTES = frozenset({"substring", "json-only", "last-field-absorbs", "wildcard-selector"})
+NOTES = frozenset({"substring", "json-only", "last-field-absorbs", "wildcard-selector",
+                   "mid-string-star"})
 
 
 @dataclass(frozen=True)

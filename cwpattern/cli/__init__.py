@@ -52,12 +52,12 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 def _register() -> None:
     from cwpattern.cli.explain import explain
+    from cwpattern.cli.lint import lint
     from cwpattern.cli.test import test
     from cwpattern.cli.test_metric_filter import test_metric_filter
 
-    main.add_command(explain)
-    main.add_command(test)
-    main.add_command(test_metric_filter)
+    for command in (explain, lint, test, test_metric_filter):
+        main.add_command(command)
 
 
 _register()
