@@ -10,7 +10,8 @@ cached by tree.  The tree keeps what changes meaning and drops what does not
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, is_dataclass
 from enum import Enum
 
 
@@ -229,3 +230,15 @@ class SpacePattern:
 
 
 Pattern = TextPattern | RegexPattern | JsonPattern | SpacePattern
+
+
+def walk(node: object) -> Iterator[object]:
+    """Every node of a tree, depth first, the root included."""
+    yield node
+    if is_dataclass(node):
+        for item in fields(node):
+            value = getattr(node, item.name)
+            children = value if isinstance(value, tuple) else (value,)
+            for child in children:
+                if is_dataclass(child):
+                    yield from walk(child)

@@ -7,6 +7,7 @@ and exit code 2 — never a traceback, unless ``--debug`` asks for one.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -31,6 +32,10 @@ class _Group(click.Group):
         except UserError as error:
             click.echo(f"cwpattern: {error}", err=True)
             ctx.exit(error.exit_code)
+        except BrokenPipeError:
+            # The reader went away (``| head``): stop quietly, as grep does.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as error:
@@ -51,9 +56,15 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
+    from cwpattern.cli.explain import explain
+    from cwpattern.cli.lint import lint
+    from cwpattern.cli.match import match
+    from cwpattern.cli.synth import synth
+    from cwpattern.cli.test import test
     from cwpattern.cli.test_metric_filter import test_metric_filter
 
-    main.add_command(test_metric_filter)
+    for command in (explain, lint, match, synth, test, test_metric_filter):
+        main.add_command(command)
 
 
 _register()

@@ -1,0 +1,30 @@
+"""Test files for filter patterns, metric filters and alarms (``cwpattern test``).
+
+A ``*.cwtest.yaml`` file declares metric filters and alarms in AWS's own field names
+(or loads them from CloudFormation, CDK, Terraform or ``describe-*`` output) and holds
+pattern, metric and alarm cases, the way promtool test files hold rule tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from simulator.suite.loader import load_test_file
+from simulator.suite.model import TestFile
+from simulator.suite.runner import CaseResult, run_case, run_file
+from simulator.suite.schema import SuiteError, Where
+
+SUFFIX = ".cwtest.yaml"
+
+__all__ = ["SUFFIX", "CaseResult", "SuiteError", "TestFile", "Where", "discover",
+           "load_test_file", "run_case", "run_file"]
+
+
+def discover(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Test files named on the command line, and ``*.cwtest.yaml`` under directories."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob(f"*{SUFFIX}") if p.is_file())
+        else:
+            yield path
