@@ -310,3 +310,17 @@ def test_report_as_json(tmp_path):
             }
         },
     }
+
+
+def test_a_huge_array_element_is_not_buffered_whole(tmp_path):
+    """A record far over the limit ends the file instead of being read into memory."""
+    path = tmp_path / "huge.json"
+    huge = '{"eventTime":"2024-03-04T10:00:00Z","pad":"' + "x" * 3_000_000 + '"}'
+    path.write_bytes(records_file(GOOD_TEXT, huge, GOOD_TEXT))
+    events, report = read(path, max_event_bytes=100_000)
+    assert len(events) == 1
+    problem = only_problem(report)
+    assert (problem.kind, problem.origin) == (ProblemKind.OVERSIZE_EVENT, f"{path}#1")
+    assert problem.detail == (
+        "value longer than 600000 characters, over the event limit; rest of file skipped"
+    )

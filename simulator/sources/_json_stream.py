@@ -35,6 +35,10 @@ class JsonStreamError(ValueError):
         self.index = index
 
 
+class TooLargeError(JsonStreamError):
+    """A value longer than the limit: it is not buffered further, the document ends."""
+
+
 class ShapeError(JsonStreamError):
     """Valid JSON of the wrong shape: the array's member is missing or not a list."""
 
@@ -51,8 +55,9 @@ class Element:
 class _Text:
     """A growing window of decoded text over an iterator of byte chunks."""
 
-    def __init__(self, chunks: Iterator[bytes]) -> None:
+    def __init__(self, chunks: Iterator[bytes], max_value_chars: int) -> None:
         self._chunks = chunks
+        self.max_value_chars = max_value_chars
         self._decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
         self.buf = ""
         self.pos = 0
@@ -99,6 +104,10 @@ class _Text:
             except json.JSONDecodeError as error:
                 if self.eof or not self._maybe_truncated(error):
                     raise JsonStreamError(error.msg, index) from None
+                if len(self.buf) - self.pos > self.max_value_chars:
+                    raise TooLargeError(
+                        f"value longer than {self.max_value_chars} characters", index
+                    ) from None
                 self._grow()
                 continue
             if end == len(self.buf) and _is_number(value) and self.fill():
@@ -120,14 +129,16 @@ class _Text:
         )
 
 
-def iter_array(chunks: Iterator[bytes], key: str | None) -> Iterator[Element]:
+def iter_array(chunks: Iterator[bytes], key: str | None, max_value_chars: int) -> Iterator[Element]:
     """Yield the elements of the top-level array, or of the array at top-level ``key``.
 
     With ``key`` the document must be an object; its other members are skipped.  Raises
     :class:`ShapeError` if the member is missing or not a list, :class:`JsonStreamError`
-    on malformed input (after yielding every element before the error).
+    on malformed input and :class:`TooLargeError` for a value longer than
+    ``max_value_chars`` (after yielding every element before the error), so a hostile
+    document cannot make it buffer more than about that much text.
     """
-    text = _Text(chunks)
+    text = _Text(chunks, max_value_chars)
     if text.peek() == "\ufeff":
         text.pos += 1
     if key is None:

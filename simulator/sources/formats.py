@@ -35,6 +35,7 @@ from simulator.sources._json_stream import (
     Element,
     JsonStreamError,
     ShapeError,
+    TooLargeError,
     iter_array,
     json_type_name,
 )
@@ -44,8 +45,9 @@ from simulator.timestamps import parse_iso_ms
 # plus 26 bytes, and a batch (so also a single event) may not exceed 1,048,576 bytes.
 MAX_EVENT_BYTES = 1_048_576
 EVENT_OVERHEAD_BYTES = 26
-# A JSON string escape is at most 6 bytes per character, so a JSON line holding a
-# valid message is never longer than this; longer lines are rejected unparsed.
+# A JSON string escape is at most 6 bytes per character, so the JSON text (a line, or an
+# array element) of a valid message is never longer than this; longer ones are rejected
+# without being buffered.
 _JSON_ESCAPE_FACTOR = 6
 _DETECT_BYTES = 4096
 _LINE_HEAD_BYTES = 64
@@ -248,17 +250,19 @@ def _elements(
 ) -> Iterator[Element]:
     failure: JsonStreamError | None = None
     try:
-        yield from iter_array(chunks, key)
+        yield from iter_array(chunks, key, events.max_event_bytes * _JSON_ESCAPE_FACTOR)
     except JsonStreamError as error:
         failure = error
     if failure is not None:
         origin = name if failure.index is None else f"{name}#{failure.index}"
         if isinstance(failure, ShapeError):
             events.report.add(ProblemKind.BAD_STRUCTURE, origin, str(failure))
+        elif isinstance(failure, TooLargeError):
+            detail = f"{failure}, over the event limit; rest of file skipped"
+            events.report.add(ProblemKind.OVERSIZE_EVENT, origin, detail)
         else:
-            events.report.add(
-                ProblemKind.MALFORMED_JSON, origin, f"{failure}; rest of file skipped"
-            )
+            detail = f"{failure}; rest of file skipped"
+            events.report.add(ProblemKind.MALFORMED_JSON, origin, detail)
 
 
 def _record_or_log_event(value: object, text: str, origin: str, events: _Events) -> LogEvent | None:
