@@ -22,11 +22,12 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check cwpattern simulator tests benchmarks
 
-SEED_PATTERN := { $$.eventName = Get* && $$.errorCode = AccessDenied && $$.userIdentity.sessionContext.sessionIssuer.arn = "arn:aws:iam::*:role/aws-service-role/*" }
-
+# The seed scenario: AWS Config's service-linked role is denied on a bucket for 20
+# minutes in a synthetic two-account trail (S3 layout); replay it through AWS's filter
+# and an alarm on Sum >= 1 over 5 minutes.
 demo: $(STAMP)
-	$(BIN)/cwpattern test-metric-filter --filter-pattern '$(SEED_PATTERN)' \
-		--log-event-messages file://fixtures/demo/seed-events.jsonl
+	$(BIN)/cwpattern replay --config fixtures/replay/seed.yaml \
+		fixtures/synth/config-slr-access-denied/trail
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

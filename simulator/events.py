@@ -101,16 +101,32 @@ class Report:
         self.events = 0
         self.counts: Counter[ProblemKind] = Counter()
         self.examples: dict[ProblemKind, list[Problem]] = {}
+        self.first_bad: Problem | None = None
 
     def add(self, kind: ProblemKind, origin: str, detail: str) -> None:
         """Record one problem; in strict mode a bad-input problem raises instead."""
         problem = Problem(kind, origin, detail)
-        if self.strict and kind.is_bad_input:
-            raise BadInputError(problem)
+        if kind.is_bad_input:
+            if self.strict:
+                raise BadInputError(problem)
+            self.first_bad = self.first_bad or problem
         self.counts[kind] += 1
         kept = self.examples.setdefault(kind, [])
         if len(kept) < self.examples_per_kind:
             kept.append(problem)
+
+    def absorb(self, other: Report) -> None:
+        """Add another report's counts and examples (a file scored elsewhere), as if its
+        items had been added here; in strict mode its first bad item raises."""
+        if self.strict and other.first_bad is not None:
+            raise BadInputError(other.first_bad)
+        self.first_bad = self.first_bad or other.first_bad
+        self.events += other.events
+        for kind, count in other.counts.items():
+            self.counts[kind] += count
+            kept = self.examples.setdefault(kind, [])
+            room = self.examples_per_kind - len(kept)
+            kept.extend(other.examples.get(kind, [])[:max(room, 0)])
 
     @property
     def read(self) -> int:

@@ -11,11 +11,17 @@ minute arrives, so the alarm engine can consume the datapoints as a stream.
 All filters share one pass over the events: a ``cwpattern.PatternSet`` scans each
 message once and parses it as JSON at most once.  Accounting is exact: for every filter,
 ``read = matched + unmatched + bad + late``.
+
+The work is split in two so that replays can run in parallel: :class:`EventScorer`
+decides, for one event and every filter, what the event contributes (pure, per event,
+the expensive part), and :class:`MetricPipeline` applies those outcomes minute by minute
+in time order (cheap, sequential).  A replay may score events in worker processes and
+feed the outcomes to one pipeline; the result is the same as scoring them inline.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -48,6 +54,75 @@ class FilterStats:
     samples: int = 0
     default_samples: int = 0
     skipped_values: int = 0  # matches that gave no sample (A13)
+
+
+#: What one event means for one filter: None (no match), a ``(metric, value)`` sample, or
+#: the reason a match gave no sample (alarm-semantics A13).
+FilterOutcome = tuple[MetricKey, float] | str | None
+
+
+class ScoredEvent:
+    """An event reduced to what the pipeline needs: its time, origin and outcomes.
+
+    ``contributor`` optionally names who and what is behind a match (for reports).
+    """
+
+    __slots__ = ("_origin", "contributor", "outcomes", "timestamp_ms")
+
+    def __init__(self, timestamp_ms: int, origin: str | Callable[[], str],
+                 outcomes: tuple[FilterOutcome, ...], contributor: object = None) -> None:
+        self.timestamp_ms = timestamp_ms
+        self._origin = origin
+        self.outcomes = outcomes
+        self.contributor = contributor
+
+    @property
+    def origin(self) -> str:
+        """Where the event came from (computed on demand: only late events need it)."""
+        origin = self._origin
+        return origin if isinstance(origin, str) else origin()
+
+
+class EventScorer:
+    """Decides, for each event, what every filter does with it (no per-minute state)."""
+
+    def __init__(self, filters: Sequence[MetricFilter]) -> None:
+        self.filters = tuple(filters)
+        self._patterns = cwpattern.PatternSet(f.pattern for f in filters)
+        self._references = [f.references for f in filters]
+        self._literal = [f.transformation.literal_value for f in filters]
+        self.unmatched: tuple[FilterOutcome, ...] = (None,) * len(self.filters)
+
+    def score(self, message: str) -> tuple[FilterOutcome, ...]:
+        """One outcome per filter; the shared ``unmatched`` tuple when nothing matches."""
+        results = self._patterns.extract_all(message, self._references)
+        if not any(result is not None for result in results):
+            return self.unmatched
+        return tuple(None if extracted is None else self._sample(index, extracted)
+                     for index, extracted in enumerate(results))
+
+    def score_events(self, events: Iterable[LogEvent]) -> Iterator[ScoredEvent]:
+        for event in events:
+            yield ScoredEvent(event.timestamp_ms, event.origin, self.score(event.message))
+
+    def _sample(self, index: int, extracted: dict[str, str]) -> FilterOutcome:
+        transformation = self.filters[index].transformation
+        value = self._literal[index]
+        if value is None:
+            text = extracted.get(transformation.metric_value)
+            value = None if text is None else parse_metric_number(text)
+            if value is None:
+                why = "is missing" if text is None else f"is {text!r}, not a number"
+                return f"metric value {transformation.metric_value} {why}"
+        dimensions = {}
+        for name, reference in transformation.dimensions:
+            found = extracted.get(reference)
+            if found is None:
+                return f"dimension {name} ({reference}) is missing"
+            dimensions[name] = found
+        key = MetricKey.of(transformation.metric_namespace, transformation.metric_name,
+                           dimensions, transformation.unit)
+        return key, value
 
 
 class _Minute:
@@ -87,13 +162,16 @@ class MetricPipeline:
         self.stats = {f.filter_name: FilterStats() for f in filters}
         self.events_seen = 0
         self.datapoints = 0
-        self._patterns = cwpattern.PatternSet(f.pattern for f in filters)
-        self._references = [f.references for f in filters]
-        self._literal = [f.transformation.literal_value for f in filters]
+        self.scorer = EventScorer(filters)
         self._stats = [self.stats[n] for n in names]
 
     def run(self, events: Iterable[LogEvent]) -> Iterator[Datapoint]:
         """Yield each closed minute's datapoints, in minute order."""
+        return self.run_scored(self.scorer.score_events(events))
+
+    def run_scored(self, events: Iterable[ScoredEvent]) -> Iterator[Datapoint]:
+        """:meth:`run` for events already scored by an :class:`EventScorer` of the same
+        filters (in this process or another)."""
         minute: _Minute | None = None
         for event in events:
             start = event.timestamp_ms - event.timestamp_ms % MINUTE_MS
@@ -108,52 +186,29 @@ class MetricPipeline:
         if minute is not None:
             yield from self._publish(minute)
 
-    def _observe(self, event: LogEvent, minute: _Minute) -> None:
+    def _observe(self, event: ScoredEvent, minute: _Minute) -> None:
         self.events_seen += 1
-        results = self._patterns.extract_all(event.message, self._references)
-        for index, extracted in enumerate(results):
+        if event.outcomes is self.scorer.unmatched:
+            for index, stats in enumerate(self._stats):
+                stats.unmatched += 1
+                minute.unmatched[index] += 1
+            return
+        for index, outcome in enumerate(event.outcomes):
             stats = self._stats[index]
-            if extracted is None:
+            if outcome is None:
                 stats.unmatched += 1
                 minute.unmatched[index] += 1
                 continue
             stats.matched += 1
             minute.matched[index] += 1
-            sample = self._sample(index, extracted, event)
-            if sample is not None:
-                key, value = sample
+            if isinstance(outcome, str):
+                self._skip(index, event, outcome)
+            else:
+                key, value = outcome
                 minute.samples.setdefault(key, []).append(value)
                 stats.samples += 1
 
-    def _sample(
-        self, index: int, extracted: dict[str, str], event: LogEvent
-    ) -> tuple[MetricKey, float] | None:
-        metric_filter = self.filters[index]
-        transformation = metric_filter.transformation
-        value = self._literal[index]
-        if value is None:
-            text = extracted.get(transformation.metric_value)
-            value = None if text is None else parse_metric_number(text)
-            if value is None:
-                why = "is missing" if text is None else f"is {text!r}, not a number"
-                self._skip(index, event, f"metric value {transformation.metric_value} {why}")
-                return None
-        dimensions = {}
-        for name, reference in transformation.dimensions:
-            found = extracted.get(reference)
-            if found is None:
-                self._skip(index, event, f"dimension {name} ({reference}) is missing")
-                return None
-            dimensions[name] = found
-        key = MetricKey.of(
-            transformation.metric_namespace,
-            transformation.metric_name,
-            dimensions,
-            transformation.unit,
-        )
-        return key, value
-
-    def _skip(self, index: int, event: LogEvent, detail: str) -> None:
+    def _skip(self, index: int, event: ScoredEvent, detail: str) -> None:
         self._stats[index].skipped_values += 1
         name = self.filters[index].filter_name
         self.report.add(ProblemKind.SKIPPED_VALUE, event.origin, f"filter {name!r}: {detail}")
@@ -210,7 +265,7 @@ class MetricPipeline:
                 )
 
 
-def _late_detail(event: LogEvent, minute: _Minute) -> str:
+def _late_detail(event: ScoredEvent, minute: _Minute) -> str:
     return (
         f"timestamp {format_iso_ms(event.timestamp_ms)} is in a minute already published "
         f"(current minute {format_iso_ms(minute.start)})"

@@ -92,6 +92,26 @@ def load_test_file(path: str | Path) -> TestFile:
     return TestFile(str(path), definitions, settings, tuple(cases))
 
 
+CONFIG_KEYS = ("metric_filters", "metric_filters_from", "alarms", "alarms_from", "settings")
+
+
+def load_config(path: str | Path) -> tuple[Definitions, Settings]:
+    """Read a replay config: the definitions and settings sections of a test file."""
+    path = Path(path)
+    text = _read(path)
+    try:
+        data = load_yaml(text)
+    except SyntaxProblem as problem:
+        raise SuiteError(Where(str(path), problem.line, problem.column),
+                         f"invalid YAML: {problem.message}") from None
+    root = Node(data if data is not None else {}, Where(str(path)), "the replay config")
+    root.check_keys(CONFIG_KEYS)
+    definitions = _definitions(root, path.parent)
+    if not definitions.filters:
+        raise SuiteError(root.where, "the replay config defines no metric filters")
+    return definitions, _settings(root)
+
+
 def _read(path: Path) -> str:
     try:
         size = path.stat().st_size
