@@ -17,23 +17,22 @@ few at a time, and only the reorder window's events are held.
 
 from __future__ import annotations
 
-import multiprocessing
+import itertools
 import os
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from simulator.alarm import MetricAlarm
 from simulator.composite import CompositeAlarm
-from simulator.contributors import Contributor, ContributorTable, contributor
+from simulator.contributors import ContributorTable
 from simulator.events import Report
 from simulator.metric_filter import MetricFilter
 from simulator.metrics import Datapoint, MetricKey
-from simulator.pipeline import EventScorer, MetricPipeline, ScoredEvent
+from simulator.pipeline import MetricPipeline, ScoredEvent
 from simulator.reorder import DEFAULT_WINDOW_MS, reorder
+from simulator.scoring import FileScore, open_engine
 from simulator.simulation import Simulation, SimulationResult, SimulationSettings
 from simulator.sources import (
     DEFAULT_MAX_DECOMPRESSED_BYTES,
@@ -41,7 +40,6 @@ from simulator.sources import (
     Format,
     PathFilter,
     ReadOptions,
-    read_file,
 )
 from simulator.sources.tree import iter_log_files
 from simulator.timestamps import MINUTE_MS, format_iso_ms
@@ -168,148 +166,116 @@ def _alarms_dict(result: SimulationResult) -> dict[str, Any]:
     }
 
 
-@dataclass
-class FileScore:
-    """One file, scored: its events' times, origins and outcomes, and its problems."""
+class ReplayRun:
+    """One pass over the sources, as a stream of datapoints.
 
-    path: str
-    size: int
-    report: Report
-    timestamps: list[int]
-    origins: list[str]
-    outcomes: list[tuple | None]  # None: no filter matched
-    contributors: dict[int, Contributor]
+    Iterate :meth:`datapoints` once; afterwards ``report``, ``accounting()``,
+    ``metrics``, ``contributors``, ``files``, ``start_ms`` and ``end_ms`` describe what
+    was read.  :func:`replay` runs alarms on the stream; other consumers (threshold
+    sweeps) take the datapoints directly.
+    """
+
+    def __init__(self, filters: Sequence[MetricFilter], sources: Sequence[str],
+                 options: ReplayOptions = ReplayOptions(),
+                 progress: Progress | None = None) -> None:
+        self.filters = tuple(filters)
+        self.sources = tuple(sources)
+        self.report = Report(strict=options.strict)
+        totals = _totals(self.sources, options)
+        self.state = ProgressState(**totals) if progress else None
+        self.progress = progress
+        if totals["bytes_total"] is not None and totals["bytes_total"] < MIN_BYTES_FOR_WORKERS:
+            options = replace(options, jobs=1)
+        self.options = options
+        self.pipeline = MetricPipeline(filters, self.report,
+                                       default_value_mode=options.default_value_mode)
+        self.contributors = {f.filter_name: ContributorTable() for f in filters}
+        self.metrics: dict[MetricKey, MetricSummary] = {}
+        self.files = 0
+        self.start_ms: int | None = None
+        self.end_ms: int | None = None
+
+    def accounting(self) -> dict[str, dict[str, int]]:
+        return self.pipeline.accounting()
+
+    def datapoints(self) -> Iterator[Datapoint]:
+        """Per-minute datapoints of every filter, in time order."""
+        options = self.options
+        with open_engine(self.filters, options.read_options(), options.jobs) as score:
+            paths = _files(self.sources, options.path_filter, self.report)
+            ordered = reorder(self._events(score(paths)), self.report,
+                              window_ms=options.reorder_window_ms)
+            for datapoint in self.pipeline.run_scored(self._used(ordered)):
+                self.metrics.setdefault(datapoint.key, MetricSummary()).add(datapoint)
+                yield datapoint
+
+    def _events(self, scores: Iterable[FileScore]) -> Iterator[ScoredEvent]:
+        """Scored files, in file order, as one stream of scored events."""
+        unmatched = self.pipeline.scorer.unmatched
+        for score in scores:
+            self.report.absorb(score.report)
+            self.files += 1
+            self._show(score)
+            origins, found = score.origins, score.contributors
+            for index, (timestamp, outcome) in enumerate(zip(score.timestamps, score.outcomes,
+                                                             strict=True)):
+                yield ScoredEvent(timestamp, origins[index],
+                                  unmatched if outcome is None else outcome, found.get(index))
+
+    def _show(self, score: FileScore) -> None:
+        if self.state is None or self.progress is None:
+            return
+        self.state.files_done += 1
+        self.state.bytes_done += score.size
+        self.state.events += len(score.timestamps)
+        self.progress(self.state)
+
+    def _used(self, events: Iterable[ScoredEvent]) -> Iterator[ScoredEvent]:
+        """Events in time order: note the time span and who is behind each match."""
+        names = [f.filter_name for f in self.filters]
+        for event in events:
+            if self.start_ms is None:
+                self.start_ms = event.timestamp_ms - event.timestamp_ms % MINUTE_MS
+            self.end_ms = event.timestamp_ms
+            who = event.contributor
+            if who is not None:
+                for name, outcome in zip(names, event.outcomes, strict=True):
+                    if outcome is not None:
+                        self.contributors[name].add(who)
+            yield event
 
 
 def replay(filters: Sequence[MetricFilter], alarms: Sequence[AnyAlarm],
            sources: Sequence[str], options: ReplayOptions = ReplayOptions(),
            progress: Progress | None = None) -> ReplayResult:
-    """Replay ``sources`` (files, directories, ``-``) through the filters and alarms."""
-    started = time.monotonic()
-    report = Report(strict=options.strict)
-    totals = _totals(sources, options)
-    state = ProgressState(**totals) if progress else None
-    if totals["bytes_total"] is not None and totals["bytes_total"] < MIN_BYTES_FOR_WORKERS:
-        options = replace(options, jobs=1)
-    pipeline = MetricPipeline(filters, report, default_value_mode=options.default_value_mode)
-    contributors = {f.filter_name: ContributorTable() for f in filters}
-    metrics: dict[MetricKey, MetricSummary] = {}
-    files = [0]
-    newest = [None]
-    with _scorer_pool(filters, options) as score:
-        scored = _sequence(score(_files(sources, options, report)), report, pipeline, files,
-                           state, progress)
-        ordered = reorder(scored, report, window_ms=options.reorder_window_ms)
-        first, ordered = _peek(ordered)
-        start_ms = first.timestamp_ms - first.timestamp_ms % MINUTE_MS if first else None
-        datapoints = _summarise(
-            pipeline.run_scored(_counting(ordered, filters, contributors, newest)), metrics)
-        simulation = None
-        if alarms and start_ms is not None:
-            settings = SimulationSettings(start_ms=start_ms,
-                                          evaluation_range=options.evaluation_range,
-                                          ingestion_lag_ms=options.ingestion_lag_ms)
-            simulation = Simulation(alarms, settings).run(datapoints)
-        else:
-            for _ in datapoints:
-                pass
-    return ReplayResult(files[0], report, pipeline.accounting(), metrics, simulation,
-                        contributors, start_ms, newest[0], time.monotonic() - started)
+    """Replay ``sources`` (files, directories, ``-``) through the filters and alarms.
 
-
-# ------------------------------------------------------------------------------ scoring
-
-_WORKER: dict[str, Any] = {}
-
-
-def _init_worker(filter_params: list[dict[str, Any]], options: ReplayOptions) -> None:
-    filters = [MetricFilter.from_aws(params) for params in filter_params]
-    _WORKER["scorer"] = EventScorer(filters)
-    _WORKER["options"] = options.read_options()
-
-
-def score_file(path: str) -> FileScore:
-    """Read and score one file (in a worker, or inline for ``jobs == 1``)."""
-    scorer: EventScorer = _WORKER["scorer"]
-    report = Report()
-    timestamps: list[int] = []
-    origins: list[str] = []
-    outcomes: list[tuple | None] = []
-    found: dict[int, Contributor] = {}
-    for event in read_file(path, report, _WORKER["options"]):
-        outcome = scorer.score(event.message)
-        if outcome is not scorer.unmatched:
-            who = contributor(event.message)
-            if who is not None:
-                found[len(outcomes)] = who
-        timestamps.append(event.timestamp_ms)
-        origins.append(event.origin)
-        outcomes.append(None if outcome is scorer.unmatched else outcome)
-    size = os.path.getsize(path) if path != "-" and os.path.isfile(path) else 0
-    return FileScore(path, size, report, timestamps, origins, outcomes, found)
-
-
-class _scorer_pool:
-    """Context manager giving ``map``-like scoring: inline, or over worker processes.
-
-    Worker processes score a bounded number of files ahead of the sequencing step, so
-    memory does not grow with the number of files; results come back in file order.  A
-    worker that dies surfaces as an error instead of a hang.
+    The alarms are created at the minute of the first event.
     """
-
-    AHEAD_PER_JOB = 4
-
-    def __init__(self, filters: Sequence[MetricFilter], options: ReplayOptions) -> None:
-        self.params = [_filter_params(f) for f in filters]
-        self.options = options
-        self.executor: ProcessPoolExecutor | None = None
-
-    def __enter__(self) -> Callable[[Iterable[str]], Iterator[FileScore]]:
-        if self.options.jobs <= 1:
-            _init_worker(self.params, self.options)
-            return lambda paths: map(score_file, paths)
-        self.executor = ProcessPoolExecutor(
-            self.options.jobs, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker, initargs=(self.params, self.options))
-        return self._ordered
-
-    def _ordered(self, paths: Iterable[str]) -> Iterator[FileScore]:
-        assert self.executor is not None
-        pending: deque[Future[FileScore]] = deque()
-        limit = self.options.jobs * self.AHEAD_PER_JOB
-        for path in paths:
-            pending.append(self.executor.submit(score_file, path))
-            if len(pending) >= limit:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-
-    def __exit__(self, *exc: object) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
-
-
-def _filter_params(metric_filter: MetricFilter) -> dict[str, Any]:
-    """PutMetricFilter parameters rebuilding this filter (workers rebuild and compile)."""
-    t = metric_filter.transformation
-    transformation: dict[str, Any] = {"metricName": t.metric_name,
-                                      "metricNamespace": t.metric_namespace,
-                                      "metricValue": t.metric_value, "unit": t.unit}
-    if t.default_value is not None:
-        transformation["defaultValue"] = t.default_value
-    if t.dimensions:
-        transformation["dimensions"] = dict(t.dimensions)
-    return {"filterName": metric_filter.filter_name,
-            "filterPattern": metric_filter.filter_pattern,
-            "metricTransformations": [transformation]}
+    started = time.monotonic()
+    run = ReplayRun(filters, sources, options, progress)
+    datapoints = run.datapoints()
+    simulation = None
+    first = next(datapoints, None)  # starts the run, so the first event's time is known
+    if alarms and run.start_ms is not None:
+        settings = SimulationSettings(start_ms=run.start_ms,
+                                      evaluation_range=options.evaluation_range,
+                                      ingestion_lag_ms=options.ingestion_lag_ms)
+        stream = itertools.chain([first] if first is not None else [], datapoints)
+        simulation = Simulation(alarms, settings).run(stream)
+    else:
+        for _ in datapoints:
+            pass
+    return ReplayResult(run.files, run.report, run.accounting(), run.metrics, simulation,
+                        run.contributors, run.start_ms, run.end_ms, time.monotonic() - started)
 
 
 # --------------------------------------------------------------------------- sequencing
 
 
-def _files(sources: Sequence[str], options: ReplayOptions, report: Report) -> Iterator[str]:
+def _files(sources: Sequence[str], path_filter: PathFilter, report: Report) -> Iterator[str]:
     for source in sources:
-        yield from iter_log_files(source, options.path_filter, report)
+        yield from iter_log_files(source, path_filter, report)
 
 
 def _totals(sources: Sequence[str], options: ReplayOptions) -> dict[str, int | None]:
@@ -317,62 +283,7 @@ def _totals(sources: Sequence[str], options: ReplayOptions) -> dict[str, int | N
     if any(source == "-" for source in sources):
         return {"files_total": None, "bytes_total": None}
     count = size = 0
-    for path in _files(sources, options, Report()):
+    for path in _files(sources, options.path_filter, Report()):
         count += 1
         size += os.path.getsize(path) if os.path.isfile(path) else 0
     return {"files_total": count, "bytes_total": size}
-
-
-def _sequence(scores: Iterable[FileScore], report: Report, pipeline: MetricPipeline,
-              files: list[int], state: ProgressState | None,
-              progress: Progress | None) -> Iterator[ScoredEvent]:
-    """Scored files, in file order, as one stream of scored events."""
-    unmatched = pipeline.scorer.unmatched
-    for score in scores:
-        report.absorb(score.report)
-        files[0] += 1
-        if state is not None and progress is not None:
-            state.files_done += 1
-            state.bytes_done += score.size
-            state.events += len(score.timestamps)
-            progress(state)
-        origins, found = score.origins, score.contributors
-        for index, (timestamp, outcome) in enumerate(zip(score.timestamps, score.outcomes,
-                                                         strict=True)):
-            yield ScoredEvent(timestamp, origins[index],
-                              unmatched if outcome is None else outcome, found.get(index))
-
-
-def _counting(events: Iterable[ScoredEvent], filters: Sequence[MetricFilter],
-              tables: dict[str, ContributorTable],
-              newest: list[int | None]) -> Iterator[ScoredEvent]:
-    """Count who is behind each filter's matches, for the events that are used, and
-    remember the newest event time."""
-    names = [f.filter_name for f in filters]
-    for event in events:
-        newest[0] = event.timestamp_ms
-        who = event.contributor
-        if who is not None:
-            for name, outcome in zip(names, event.outcomes, strict=True):
-                if outcome is not None:
-                    tables[name].add(who)
-        yield event
-
-
-def _summarise(datapoints: Iterable[Datapoint],
-               metrics: dict[MetricKey, MetricSummary]) -> Iterator[Datapoint]:
-    for datapoint in datapoints:
-        metrics.setdefault(datapoint.key, MetricSummary()).add(datapoint)
-        yield datapoint
-
-
-def _peek(events: Iterator[ScoredEvent]) -> tuple[ScoredEvent | None, Iterator[ScoredEvent]]:
-    first = next(events, None)
-    if first is None:
-        return None, iter(())
-
-    def chained() -> Iterator[ScoredEvent]:
-        yield first
-        yield from events
-
-    return first, chained()

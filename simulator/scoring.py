@@ -1,0 +1,135 @@
+"""Scoring files: read one file and decide what every metric filter does with each event.
+
+This is the expensive, embarrassingly parallel part of a replay (decompression, JSON,
+matching).  :func:`score_file` does it for one file and returns a compact
+:class:`FileScore`; an *engine* maps it over many files, inline or in worker
+processes, and returns the scores in file order.  Everything after scoring is
+sequential and cheap (see :mod:`simulator.replay`), so an engine only changes how fast
+a replay runs, never what it finds.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from simulator.contributors import Contributor, contributor
+from simulator.events import Report
+from simulator.metric_filter import MetricFilter
+from simulator.pipeline import EventScorer
+from simulator.sources import ReadOptions, read_file
+
+Engine = Callable[[Iterable[str]], Iterator["FileScore"]]
+
+
+@dataclass
+class FileScore:
+    """One file, scored: its events' times, origins and outcomes, and its problems."""
+
+    path: str
+    size: int
+    report: Report
+    timestamps: list[int]
+    origins: list[str]
+    outcomes: list[tuple | None]  # None: no filter matched
+    contributors: dict[int, Contributor]
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(filter_params: list[dict[str, Any]], read_options: ReadOptions) -> None:
+    filters = [MetricFilter.from_aws(params) for params in filter_params]
+    _WORKER["scorer"] = EventScorer(filters)
+    _WORKER["options"] = read_options
+
+
+def score_file(path: str) -> FileScore:
+    """Read and score one file (in a worker, or inline for ``jobs == 1``)."""
+    scorer: EventScorer = _WORKER["scorer"]
+    report = Report()
+    timestamps: list[int] = []
+    origins: list[str] = []
+    outcomes: list[tuple | None] = []
+    found: dict[int, Contributor] = {}
+    for event in read_file(path, report, _WORKER["options"]):
+        outcome = scorer.score(event.message)
+        if outcome is not scorer.unmatched:
+            who = contributor(event.message)
+            if who is not None:
+                found[len(outcomes)] = who
+        timestamps.append(event.timestamp_ms)
+        origins.append(event.origin)
+        outcomes.append(None if outcome is scorer.unmatched else outcome)
+    size = os.path.getsize(path) if path != "-" and os.path.isfile(path) else 0
+    return FileScore(path, size, report, timestamps, origins, outcomes, found)
+
+
+class _scorer_pool:
+    """Context manager giving ``map``-like scoring: inline, or over worker processes.
+
+    Worker processes score a bounded number of files ahead of the sequencing step, so
+    memory does not grow with the number of files; results come back in file order.  A
+    worker that dies surfaces as an error instead of a hang.
+    """
+
+    AHEAD_PER_JOB = 4
+
+    def __init__(self, filters: Sequence[MetricFilter], read_options: ReadOptions,
+                 jobs: int) -> None:
+        self.params = [_filter_params(f) for f in filters]
+        self.read_options = read_options
+        self.jobs = jobs
+        self.executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Engine:
+        if self.jobs <= 1:
+            _init_worker(self.params, self.read_options)
+            return lambda paths: map(score_file, paths)
+        self.executor = ProcessPoolExecutor(
+            self.jobs, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker, initargs=(self.params, self.read_options))
+        return self._ordered
+
+    def _ordered(self, paths: Iterable[str]) -> Iterator[FileScore]:
+        assert self.executor is not None
+        pending: deque[Future[FileScore]] = deque()
+        limit = self.jobs * self.AHEAD_PER_JOB
+        for path in paths:
+            pending.append(self.executor.submit(score_file, path))
+            if len(pending) >= limit:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _filter_params(metric_filter: MetricFilter) -> dict[str, Any]:
+    """PutMetricFilter parameters rebuilding this filter (workers rebuild and compile)."""
+    t = metric_filter.transformation
+    transformation: dict[str, Any] = {"metricName": t.metric_name,
+                                      "metricNamespace": t.metric_namespace,
+                                      "metricValue": t.metric_value, "unit": t.unit}
+    if t.default_value is not None:
+        transformation["defaultValue"] = t.default_value
+    if t.dimensions:
+        transformation["dimensions"] = dict(t.dimensions)
+    return {"filterName": metric_filter.filter_name,
+            "filterPattern": metric_filter.filter_pattern,
+            "metricTransformations": [transformation]}
+
+
+
+
+def open_engine(filters: Sequence[MetricFilter], read_options: ReadOptions,
+                jobs: int) -> _scorer_pool:
+    """A context manager yielding the engine: inline for one job, else worker processes."""
+    return _scorer_pool(filters, read_options, jobs)
