@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import cwpattern
-from cwpattern.explain import explain
 from cwpattern.nodes import Regex, walk
 from simulator import deploy
 from simulator.alarm import MetricAlarm
@@ -219,7 +218,7 @@ def _check_filter(params: dict[str, Any], location: str,
 
 def _check_pattern(pattern: str, location: str) -> Iterator[LintFinding]:
     try:
-        explanation = explain(pattern)
+        explanation = cwpattern.explain(pattern)
     except cwpattern.PatternError as error:
         yield LintFinding("error", location, f"InvalidParameterException: {error.message} "
                                              f"(at character {error.pos + 1} of the pattern)",

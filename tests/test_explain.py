@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from cwpattern.cli import main
-from cwpattern.explain import explain
+from cwpattern.explanation import explain
 
 SEED = ('{ $.eventName = Get* && $.errorCode = AccessDenied && '
         '$.userIdentity.sessionContext.sessionIssuer.arn = '

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from cwpattern.explain import explain as explain_pattern
+from cwpattern.explanation import explain as explain_pattern
 
 
 @click.command("explain")

@@ -1,0 +1,55 @@
+"""Dependency direction: the pattern core never imports the simulator or the CLI, and
+the simulator reaches the core only through its public API."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from conftest import REPO
+
+CORE = REPO / "cwpattern"
+PUBLIC_CORE = {"cwpattern", "cwpattern.nodes", "cwpattern.errors"}
+
+
+def imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def test_core_never_imports_simulator_or_cli() -> None:
+    offenders = {}
+    for path in CORE.rglob("*.py"):
+        if "cli" in path.relative_to(CORE).parts:
+            continue
+        bad = {name for name in imports(path)
+               if name.split(".")[0] == "simulator" or name.startswith("cwpattern.cli")}
+        if bad:
+            offenders[str(path.relative_to(REPO))] = sorted(bad)
+    assert offenders == {}
+
+
+def test_simulator_uses_only_the_public_core_api() -> None:
+    offenders = {}
+    for path in (REPO / "simulator").rglob("*.py"):
+        bad = {name for name in imports(path)
+               if name.split(".")[0] == "cwpattern" and name not in PUBLIC_CORE}
+        if bad:
+            offenders[str(path.relative_to(REPO))] = sorted(bad)
+    assert offenders == {}
+
+
+def test_importing_the_core_does_not_load_the_simulator() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, cwpattern; cwpattern.compile('x'); "
+            "print(any(m.startswith('simulator') for m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
