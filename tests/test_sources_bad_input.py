@@ -144,8 +144,8 @@ CASES = {
         0,
     ),
     "unrecognised content": (
-        "t.txt",
-        b"hello world\n",
+        "t.bin",
+        b"\x00\x01 binary\n",
         ProblemKind.UNKNOWN_FORMAT,
         "",
         0,

@@ -231,7 +231,8 @@ def test_cwl_export_gzipped(tmp_path):
         (b"[\n {", Format.JSON_ARRAY),
         (b"2016-10-01T10:55:45.602Z Verifying", Format.CWL_EXPORT),
         (b"    2016-10-01T10:47:56.901Z x", Format.CWL_EXPORT),
-        (b"127.0.0.1 - - [17/May/2015:10:05:03 +0000]", None),
+        (b"127.0.0.1 - - [17/May/2015:10:05:03 +0000]", Format.TEXT),
+        (b"\x00\x01\x02binary", None),
         (b"", None),
     ],
 )
@@ -256,11 +257,29 @@ def test_unknown_format_name_is_rejected():
 
 
 def test_unrecognised_content_is_reported(tmp_path):
-    path = tmp_path / "access.log"
-    path.write_text("127.0.0.1 - - [17/May/2015:10:05:03 +0000] GET /\n")
+    path = tmp_path / "blob.bin"
+    path.write_bytes(b"\x00\x01\x02\x03 not text")
     events, report = read_all(path)
     assert events == []
     assert report.examples[ProblemKind.UNKNOWN_FORMAT][0].origin == str(path)
+
+
+@pytest.mark.parametrize(("line", "timestamp_ms"), [
+    ('127.0.0.1 - - [17/May/2015:10:05:03 +0000] "GET / HTTP/1.1" 200 5', 1431857103000),
+    ("2024-03-04T10:00:00Z INFO started", 1709546400000),
+    ("2024-03-04 10:00:00,250 ERROR boom", 1709546400250),
+    ("[17/May/2015:10:05:03 -0700] x", 1431882303000),
+    ("no timestamp here", 0),
+])
+def test_text_lines_are_events_with_their_leading_timestamp(tmp_path, line, timestamp_ms):
+    """Plain text (access and application logs): one event per line.  (Auto-detection
+    reads a leading ISO timestamp as an export file and a leading [ as JSON, hence the
+    explicit format.)"""
+    path = tmp_path / "app.log"
+    path.write_text(f"\n{line}\r\n\n")
+    events, report = read_all(path, format="text")
+    assert events == [LogEvent(timestamp_ms, line, f"{path}:2")]
+    assert report.bad == 0
 
 
 def test_stdin_gzip_is_detected():

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-FORMATS = ["auto", "cloudtrail", "json-array", "jsonl", "logs-api", "cwl-export"]
+FORMATS = ["auto", "cloudtrail", "json-array", "jsonl", "logs-api", "cwl-export", "text"]
 
 
 def source_options(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -8,7 +8,10 @@ CloudWatch Logs would hold it:
 
 * a CloudTrail record becomes the record as compact JSON in its original key order
   (the form CloudTrail writes to CloudWatch Logs), stamped with its ``eventTime``;
-* a log event (``timestamp`` in epoch ms, ``message``) is taken as it is.
+* a log event (``timestamp`` in epoch ms, ``message``) is taken as it is;
+* any other UTF-8 text (access logs, application logs) is one event per line, stamped
+  with the first timestamp found at its start (ISO-8601, or the common log format's
+  ``[10/Oct/2000:13:55:36 -0700]``), else with 0 (unknown).
 
 Items that cannot become events are reported to the :class:`Report` with their origin
 and skipped; nothing is dropped silently.
@@ -60,6 +63,14 @@ _EXPORT_LINE = re.compile(rb"[ \t]*(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1
 _MAYBE_LOOSE = re.compile(r"[,:\[\]{}][ \t\n\r]|[ \t\n\r][,:\[\]{}]")
 _JSON_STRING = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")')
 _NO_WHITESPACE = str.maketrans("", "", " \t\n\r")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_ISO = re.compile(
+    rb"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?")
+_LINE_CLF = re.compile(rb"\[(\d{2})/([A-Z][a-z]{2})/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{4})\]")
+_MONTHS = {name: number for number, name in enumerate(
+    (b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+     b"Dec"), 1)}
+_TIMESTAMP_SEARCH_BYTES = 128
 _LOGS_API_KEYS = frozenset(
     {b"events", b"searchedLogStreams", b"nextToken", b"nextForwardToken", b"nextBackwardToken"}
 )
@@ -74,6 +85,7 @@ class Format(str, Enum):
     JSON_LINES = "jsonl"
     LOGS_API = "logs-api"
     CWL_EXPORT = "cwl-export"
+    TEXT = "text"
 
     def __str__(self) -> str:
         return self.value
@@ -103,7 +115,20 @@ def detect_format(head: bytes) -> Format | None:
         return Format.JSON_LINES
     if _EXPORT_LINE.match(head.removeprefix(_BOM).lstrip(b"\r\n")):
         return Format.CWL_EXPORT
+    if _looks_like_text(head):
+        return Format.TEXT
     return None
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """UTF-8 without control characters (a cut multi-byte character at the end is fine)."""
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 3:
+            return False
+        text = head[: error.start].decode("utf-8")
+    return bool(text.strip()) and not _CONTROL.search(text)
 
 
 def read_file(
@@ -313,6 +338,54 @@ def _parse_json_line(line: bytes) -> tuple[object, str] | _LineProblem:
         return _LineProblem(ProblemKind.MALFORMED_JSON, str(error))
 
 
+def _read_text(chunks: Iterator[bytes], name: str, events: _Events) -> Iterator[LogEvent]:
+    """One event per non-empty line; the timestamp comes from the start of the line."""
+    for number, line, too_long in _lines(chunks, events.max_event_bytes):
+        origin = f"{name}:{number}"
+        if number == 1:
+            line = line.removeprefix(_BOM)
+        line = line.rstrip(b"\r")
+        if too_long:
+            events.report.add(ProblemKind.OVERSIZE_EVENT, origin,
+                              f"line longer than {events.max_event_bytes} bytes")
+            continue
+        if not line.strip():
+            continue
+        text = _utf8(line)
+        if text is None:
+            events.report.add(ProblemKind.INVALID_UTF8, origin, "line is not valid UTF-8")
+            continue
+        event = events.make(line_timestamp_ms(line), text, origin)
+        if event is not None:
+            yield event
+
+
+def line_timestamp_ms(line: bytes) -> int:
+    """The first ISO-8601 or common-log-format timestamp near the start of a line; 0 if
+    there is none (the event's time is unknown)."""
+    head = line[:_TIMESTAMP_SEARCH_BYTES]
+    clf = _LINE_CLF.search(head)
+    iso = _LINE_ISO.search(head)
+    if iso is not None and (clf is None or iso.start() < clf.start()):
+        text = iso.group().decode().replace(" ", "T", 1).replace(",", ".")
+        try:
+            return parse_iso_ms(text if text[-1] == "Z" or "+" in text[10:] or "-" in text[10:]
+                                else text + "Z")
+        except ValueError:
+            return 0
+    if clf is not None:
+        day, month, year, hour, minute, second, zone = clf.groups()
+        if month not in _MONTHS:
+            return 0
+        iso_text = (f"{year.decode()}-{_MONTHS[month]:02d}-{day.decode()}T{hour.decode()}:"
+                    f"{minute.decode()}:{second.decode()}{zone[:3].decode()}:{zone[3:].decode()}")
+        try:
+            return parse_iso_ms(iso_text)
+        except ValueError:
+            return 0
+    return 0
+
+
 def _read_cwl_export(chunks: Iterator[bytes], name: str, events: _Events) -> Iterator[LogEvent]:
     """``<ISO timestamp> <message>`` per event; lines without a timestamp continue it."""
     max_line = events.max_event_bytes
@@ -473,6 +546,7 @@ def _not_object(value: object, what: str) -> str:
 
 
 _READERS: dict[Format, Callable[[Iterator[bytes], str, _Events], Iterator[LogEvent]]] = {
+    Format.TEXT: _read_text,
     Format.CLOUDTRAIL: _read_cloudtrail,
     Format.JSON_ARRAY: _read_json_array,
     Format.JSON_LINES: _read_json_lines,
