@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from simulator.alarm import MetricAlarm
+from simulator.checkpoint import Checkpoint, CheckpointError
 from simulator.composite import CompositeAlarm
 from simulator.contributors import ContributorTable
 from simulator.events import Report
@@ -32,7 +33,7 @@ from simulator.metric_filter import MetricFilter
 from simulator.metrics import Datapoint, MetricKey
 from simulator.pipeline import MetricPipeline, ScoredEvent
 from simulator.reorder import DEFAULT_WINDOW_MS, reorder
-from simulator.scoring import FileScore, open_engine
+from simulator.scoring import FileScore, _filter_params, open_engine
 from simulator.simulation import Simulation, SimulationResult, SimulationSettings
 from simulator.sources import (
     DEFAULT_MAX_DECOMPRESSED_BYTES,
@@ -65,6 +66,7 @@ class ReplayOptions:
     ingestion_lag_ms: int = 0
     max_event_bytes: int = MAX_EVENT_BYTES
     max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES
+    checkpoint_dir: str | None = None
 
     def read_options(self) -> ReadOptions:
         return ReadOptions(format=Format(self.format), max_event_bytes=self.max_event_bytes,
@@ -201,13 +203,34 @@ class ReplayRun:
     def datapoints(self) -> Iterator[Datapoint]:
         """Per-minute datapoints of every filter, in time order."""
         options = self.options
-        with open_engine(self.filters, options.read_options(), options.jobs) as score:
+        checkpoint = self._checkpoint()
+        with open_engine(self.filters, options.read_options(), options.jobs) as engine:
+            score = checkpoint.wrap(engine) if checkpoint is not None else engine
             paths = _files(self.sources, options.path_filter, self.report)
             ordered = reorder(self._events(score(paths)), self.report,
                               window_ms=options.reorder_window_ms)
-            for datapoint in self.pipeline.run_scored(self._used(ordered)):
-                self.metrics.setdefault(datapoint.key, MetricSummary()).add(datapoint)
-                yield datapoint
+            try:
+                for datapoint in self.pipeline.run_scored(self._used(ordered)):
+                    self.metrics.setdefault(datapoint.key, MetricSummary()).add(datapoint)
+                    yield datapoint
+            finally:
+                if checkpoint is not None:
+                    checkpoint.close()
+
+    def _checkpoint(self) -> Checkpoint | None:
+        """The checkpoint of this replay (``options.checkpoint_dir``), if any."""
+        options = self.options
+        if options.checkpoint_dir is None:
+            return None
+        fingerprint = {
+            "filters": [_filter_params(f) for f in self.filters],
+            "sources": [os.path.abspath(s) if s != "-" else s for s in self.sources],
+            "options": {name: repr(getattr(options, name)) for name in (
+                "format", "path_filter", "max_event_bytes", "max_decompressed_bytes")},
+        }
+        if "-" in self.sources:
+            raise CheckpointError("standard input cannot be checkpointed")
+        return Checkpoint(options.checkpoint_dir, fingerprint)
 
     def _events(self, scores: Iterable[FileScore]) -> Iterator[ScoredEvent]:
         """Scored files, in file order, as one stream of scored events."""

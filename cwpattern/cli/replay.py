@@ -31,11 +31,16 @@ SPARK_WIDTH = 60
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for reading and matching [default: number of cores].")
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+@click.option("--checkpoint", "checkpoint_dir", type=click.Path(file_okay=False),
+              help="Keep each scored file here; a killed replay restarted with the same "
+                   "command resumes and gives the same report.")
 @source_options
 def replay(config_path: Path, sources: tuple[str, ...], jobs: int | None, as_json: bool,
-           source_format: str, accounts: tuple[str, ...], regions: tuple[str, ...],
-           start_date: object, end_date: object, strict: bool) -> None:
+           checkpoint_dir: str | None, source_format: str, accounts: tuple[str, ...],
+           regions: tuple[str, ...], start_date: object, end_date: object,
+           strict: bool) -> None:
     """Replay SOURCES (files, directories, S3-layout trees, -) through the config."""
+    from simulator.checkpoint import CheckpointError
     from simulator.events import BadInputError
     from simulator.replay import ReplayOptions
     from simulator.replay import replay as run_replay
@@ -51,13 +56,16 @@ def replay(config_path: Path, sources: tuple[str, ...], jobs: int | None, as_jso
         strict=strict, jobs=jobs or os.cpu_count() or 1,
         reorder_window_ms=settings.reorder_window_ms,
         default_value_mode=settings.default_value_mode,
-        evaluation_range=settings.evaluation_range, ingestion_lag_ms=settings.ingestion_lag_ms)
+        evaluation_range=settings.evaluation_range, ingestion_lag_ms=settings.ingestion_lag_ms,
+        checkpoint_dir=checkpoint_dir)
     progress = ProgressLine.for_terminal()
     try:
         result = run_replay(list(definitions.filters.values()),
                             list(definitions.alarms.values()), list(sources), options, progress)
     except BadInputError as error:
         raise UserError(f"bad input (--strict): {error}", exit_code=1) from None
+    except CheckpointError as error:
+        raise UserError(str(error)) from None
     finally:
         if progress is not None:
             progress.close()
