@@ -134,7 +134,7 @@ def _check_metric(test_file: TestFile, case: MetricCase) -> Iterator[str]:
     actual = [_actual_line(point, datapoint) for datapoint in datapoints
               for point in _first_selecting(case.expected, datapoint)]
     if sorted(expected) != sorted(actual):
-        yield "datapoints differ\n" + _diff(sorted(expected), sorted(set(actual)))
+        yield "datapoints differ\n" + _diff(sorted(expected), sorted(actual))
     yield from _problems(report)
 
 
