@@ -440,7 +440,7 @@ def _alarm_case(node: Node, definitions: Definitions, base: Path) -> AlarmCase:
     if not states and transitions is None:
         raise SuiteError(node.where, "an alarm test needs expect_states or expect_transitions")
     first = start_ms if start_ms is not None else _first_time(source)
-    end_ms = _end(node, first, source, states, transitions)
+    end_ms = _end(node, first if first is not None else 0, source, states, transitions)
     return AlarmCase(node.text("name") or "", node.where, alarm, first, end_ms, source,
                      states, transitions)
 
@@ -481,7 +481,10 @@ def _state(spec: Node, key: str) -> AlarmState:
     return STATE_NAMES[text]
 
 
-def _first_time(source: EventSource) -> int:
+def _first_time(source: EventSource) -> int | None:
+    """The earliest inline time (None when events come from files: known on reading)."""
+    if source.files or source.synth:
+        return None
     times = [event.timestamp_ms for event in source.inline]
     times += [datapoint.timestamp_ms for datapoint in source.datapoints]
     return min(times, default=0)

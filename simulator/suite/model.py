@@ -122,7 +122,7 @@ class AlarmCase:
     name: str
     where: Where
     alarm: str
-    start_ms: int
+    start_ms: int | None  # None: the minute of the first event read from files
     end_ms: int | None
     source: EventSource
     states: tuple[ExpectedState, ...]

@@ -180,10 +180,14 @@ def _check_alarm(test_file: TestFile, case: AlarmCase) -> Iterator[str]:
     definitions = test_file.definitions
     alarms = _with_children(case.alarm, definitions.alarms)
     report = Report()
+    first_event: list[int] = []
     datapoints = _datapoints(test_file, list(definitions.filters.values()), case.source,
-                             report)
-    first, datapoints = _peek(datapoints)
-    start_ms = case.start_ms or (first.timestamp_ms if first else 0)
+                             report, first_event)
+    first, datapoints = _peek(datapoints)  # reads up to the first datapoint
+    start_ms = case.start_ms
+    if start_ms is None:  # as replay does: alarms created at the first event's minute
+        earliest = [*first_event, *([first.timestamp_ms] if first else [])]
+        start_ms = min(earliest, default=0) // MINUTE_MS * MINUTE_MS
     settings = SimulationSettings(start_ms=start_ms,
                                   evaluation_range=test_file.settings.evaluation_range,
                                   ingestion_lag_ms=test_file.settings.ingestion_lag_ms)
@@ -247,17 +251,25 @@ def _chain_first(first: Datapoint, rest: Iterator[Datapoint]) -> Iterator[Datapo
 # -------------------------------------------------------------------------- events
 
 
-def _datapoints(test_file: TestFile, filters: list, source: EventSource,
-                report: Report) -> Iterator[Datapoint]:
-    """Events through the metric filters, merged with any direct datapoints."""
+def _datapoints(test_file: TestFile, filters: list, source: EventSource, report: Report,
+                first_event: list[int] | None = None) -> Iterator[Datapoint]:
+    """Events through the metric filters, merged with any direct datapoints; the first
+    event's time is appended to ``first_event`` when it is read."""
     streams: list[Iterator[Datapoint]] = [iter(sorted(source.datapoints,
                                                       key=lambda d: d.timestamp_ms))]
     if source.inline or source.files or source.synth:
-        events = _events(test_file, source, report)
+        events = _noting_first(_events(test_file, source, report), first_event)
         pipeline = MetricPipeline(filters, report,
                                   default_value_mode=test_file.settings.default_value_mode)
         streams.append(pipeline.run(events))
     return heapq.merge(*streams, key=lambda d: d.timestamp_ms)
+
+
+def _noting_first(events: Iterator[LogEvent], first: list[int] | None) -> Iterator[LogEvent]:
+    for event in events:
+        if first is not None and not first:
+            first.append(event.timestamp_ms)
+        yield event
 
 
 def _events(test_file: TestFile, source: EventSource, report: Report) -> Iterator[LogEvent]:
