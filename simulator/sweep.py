@@ -154,7 +154,8 @@ class Outcome:
     def false_alarms(self) -> int:
         return len(self.false_alarm_times)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, scored: bool = True) -> dict[str, Any]:
+        """JSON-ready data; without incidents (``scored`` False) false alarms are null."""
         mean = self.mean_delay_ms
         return {
             **self.variant.to_json(),
@@ -164,7 +165,7 @@ class Outcome:
             "missed": self.missed,
             "mean_seconds_to_detect": None if mean is None else mean / 1000,
             "worst_seconds_to_detect": _seconds(self.worst_delay_ms),
-            "false_alarms": self.false_alarms,
+            "false_alarms": self.false_alarms if scored else None,
             "pareto": self.pareto,
             "grace_seconds": self.grace_ms / 1000,
             "detections": [{"incident": d.incident.id,
@@ -172,7 +173,8 @@ class Outcome:
                             "seconds_to_detect": _seconds(d.delay_ms)}
                            for d in self.detections],
             "alarm_times": [format_iso_ms(t) for t in self.alarm_times],
-            "false_alarm_times": [format_iso_ms(t) for t in self.false_alarm_times],
+            "false_alarm_times": [format_iso_ms(t) for t in self.false_alarm_times]
+            if scored else None,
         }
 
 
@@ -212,7 +214,8 @@ class SweepResult:
             "incidents": [incident.to_json() for incident in self.incidents],
             "grace": GRACE_RULE,
             "ranking": RANKING_RULE if self.incidents else "grid order",
-            "configurations": [outcome.to_json() for outcome in self.outcomes],
+            "configurations": [outcome.to_json(bool(self.incidents))
+                               for outcome in self.outcomes],
             "invalid": [{**bad.variant.to_json(), "error": bad.error} for bad in self.invalid],
             "warnings": list(self.warnings),
         }
