@@ -48,6 +48,8 @@ from simulator.validation import AlarmDefinitionError
 
 MISSING, GOOD, BREACHING = 0, 1, 2
 _UNDECIDED = object()
+#: Distinct ranges remembered per (N, M, TreatMissingData) before the memo starts over.
+MAX_MEMO = 1 << 16
 #: Whole-number sums below this are exact in doubles, whatever the order of the additions.
 EXACT_INTEGER_LIMIT = 2**53
 
@@ -278,6 +280,8 @@ class TimelineEvaluator:
         for instant, window in self._range_changes(alarm, length, cadence_minutes):
             decided = decisions.get(window, _UNDECIDED)
             if decided is _UNDECIDED:
+                if len(decisions) >= MAX_MEMO:
+                    decisions.clear()  # bounded memory on long, noisy series
                 decided = decisions[window] = self._decide(alarm, window)
             if decided is not None and decided is not state:
                 found.append(StateChange(start + instant * MINUTE_MS, state, decided))

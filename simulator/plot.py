@@ -113,8 +113,9 @@ def plot_replay_result(path: str | Path, result: ReplayResult, recorder: ReplayR
         if result.simulation is not None else 0
     data_end = result.end_ms - result.end_ms % MINUTE_MS + MINUTE_MS
     end_ms = max(data_end, last_change) + TAIL_MS
+    metrics = [(str(key), summary.series) for key, summary in result.metrics.items()]
     plot_replay(path, replay_tracks(result, recorder, end_ms), result.start_ms, end_ms,
-                incidents, title)
+                incidents, title, metrics)
 
 
 def require_matplotlib() -> None:
@@ -126,27 +127,37 @@ def require_matplotlib() -> None:
 
 
 def plot_replay(path: str | Path, tracks: Sequence[AlarmTrack], start_ms: int, end_ms: int,
-                incidents: Sequence[IncidentLabel] = (), title: str = "") -> None:
-    """Datapoints, threshold and alarm-state bands per alarm, incidents shaded."""
+                incidents: Sequence[IncidentLabel] = (), title: str = "",
+                metrics: Sequence[tuple[str, Sequence[tuple[int, float]]]] = ()) -> None:
+    """Datapoints, threshold and alarm-state strip per alarm, incidents shaded.
+
+    An alarm without a single plottable value (composite, metric math, sub-minute period)
+    gets its state strip only.  Without alarms, ``metrics`` (name, per-minute sums) are
+    drawn instead.
+    """
     shown = list(tracks[:MAX_TRACKS])
-    with _figure(height=1.2 + 2.6 * max(len(shown), 1)) as figure:
+    ratios = [r for track in shown for r in ([5, 1] if _has_values(track) else [1])] or [5]
+    with _figure(height=1.4 + 0.5 * sum(ratios)) as figure:
+        rows = iter(figure.add_gridspec(len(ratios), 1, height_ratios=ratios, hspace=0.15))
         if not shown:
-            axis = figure.add_subplot(1, 1, 1)
-            axis.text(0.5, 0.5, "no alarm in the config", ha="center", va="center",
-                      transform=axis.transAxes)
-        rows = figure.add_gridspec(2 * max(len(shown), 1), 1,
-                                   height_ratios=[5, 1] * max(len(shown), 1), hspace=0.15)
-        for index, track in enumerate(shown):
-            values_axis = figure.add_subplot(rows[2 * index])
-            states_axis = figure.add_subplot(rows[2 * index + 1], sharex=values_axis)
-            _draw_values(values_axis, track)
+            axis = figure.add_subplot(next(rows))
+            _draw_metrics(axis, metrics)
+            _shade(axis, incidents)
+            axis.set_xlim(_when(start_ms), _when(end_ms))
+            _time_axis(axis)
+        for track in shown:
+            values_axis = figure.add_subplot(next(rows)) if _has_values(track) else None
+            states_axis = figure.add_subplot(next(rows), sharex=values_axis)
+            if values_axis is not None:
+                _draw_values(values_axis, track)
+                _shade(values_axis, incidents)
+                values_axis.tick_params(labelbottom=False)
+            else:
+                states_axis.set_title(f"{track.name} (state only)", fontsize=10, loc="left")
             _draw_states(states_axis, track.states, start_ms, end_ms)
-            _shade(values_axis, incidents)
-            for axis in (values_axis, states_axis):
-                axis.set_xlim(_when(start_ms), _when(end_ms))
-            values_axis.tick_params(labelbottom=False)
+            states_axis.set_xlim(_when(start_ms), _when(end_ms))
             _time_axis(states_axis)
-        _key(figure, with_incidents=bool(incidents))
+        _key(figure, with_states=bool(shown), with_incidents=bool(incidents))
         more = f" (first {MAX_TRACKS} of {len(tracks)} alarms)" if len(tracks) > MAX_TRACKS \
             else ""
         figure.suptitle(f"{title}{more}" or "Replay", fontsize=11)
@@ -243,6 +254,22 @@ def _draw_values(axis: Any, track: AlarmTrack) -> None:
         axis.legend(loc="upper right", fontsize=8)
 
 
+def _has_values(track: AlarmTrack) -> bool:
+    return bool(track.values or track.minute_sums or track.threshold is not None)
+
+
+def _draw_metrics(axis: Any, metrics: Sequence[tuple[str, Sequence[tuple[int, float]]]]
+                  ) -> None:
+    for name, sums in metrics:
+        axis.bar([_when(t) for t, _ in sums], [v for _, v in sums], width=1 / 1440,
+                 align="edge", label=f"{name} (per-minute sum)", alpha=0.8, zorder=2)
+    axis.set_title("datapoints (no alarm in the config)" if metrics else
+                   "no datapoint: no event matched", fontsize=10, loc="left")
+    axis.grid(True, linewidth=0.4, alpha=0.6)
+    if metrics:
+        axis.legend(loc="upper right", fontsize=8)
+
+
 def _draw_states(axis: Any, states: Sequence[tuple[int, AlarmState]], start_ms: int,
                  end_ms: int) -> None:
     bounds = [(start_ms, AlarmState.INSUFFICIENT_DATA), *states]
@@ -259,16 +286,17 @@ def _shade(axis: Any, incidents: Sequence[IncidentLabel]) -> None:
                      alpha=0.15, linewidth=0, zorder=1)
 
 
-def _key(figure: Any, with_incidents: bool) -> None:
-    """One legend for the state colours (and the incident shading) under the plots."""
+def _key(figure: Any, with_states: bool, with_incidents: bool) -> None:
+    """One legend for the state colours and the incident shading, under the plots."""
     from matplotlib.patches import Patch
 
     handles = [Patch(color=colour, label=state.value)
-               for state, colour in STATE_COLOURS.items()]
+               for state, colour in STATE_COLOURS.items()] if with_states else []
     if with_incidents:
         handles.append(Patch(color=INCIDENT_COLOUR, alpha=0.15, label="labelled incident"))
-    figure.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8,
-                  frameon=False)
+    if handles:
+        figure.legend(handles=handles, loc="outside lower center", ncol=len(handles),
+                      fontsize=8, frameon=False)
 
 
 def _time_axis(axis: Any) -> None:

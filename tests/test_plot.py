@@ -107,3 +107,25 @@ def test_sweep_plot_needs_labels(tmp_path: Path) -> None:
                                        str(tmp_path / "sweep.png")])
     assert result.exit_code == 2
     assert "sweep --plot needs incident labels (--labels FILE)" in result.output
+
+
+def test_replay_labels_without_plot_is_refused() -> None:
+    result = CliRunner().invoke(main, ["replay", "--config", str(CONFIG), str(EVENTS),
+                                       "--labels", str(FIXTURES / "sweep" / "labels.jsonl")])
+    assert result.exit_code == 2
+    assert "--labels shades incidents on the plot; add --plot FILE.png" in result.output
+
+
+def test_replay_plot_without_alarms_draws_the_datapoints(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    config = tmp_path / "filters.yaml"
+    config.write_text("metric_filters:\n"
+                      "  - filterName: Denied\n"
+                      "    filterPattern: '{ $.errorCode = AccessDenied }'\n"
+                      "    metricTransformations:\n"
+                      "      - {metricName: Denied, metricNamespace: Local, metricValue: '1'}\n")
+    target = tmp_path / "replay.png"
+    result = CliRunner().invoke(main, ["replay", "--config", str(config), str(EVENTS),
+                                       "--plot", str(target)])
+    assert result.exit_code == 0, result.output
+    assert_matplotlib_png(target)

@@ -47,6 +47,9 @@ def replay(config_path: Path, sources: tuple[str, ...], jobs: int | None, as_jso
     from simulator.events import BadInputError
     from simulator.replay import replay as run_replay
 
+    if labels_path is not None and plot_path is None:
+        raise UserError("--labels shades incidents on the plot; add --plot FILE.png "
+                        "(cwpattern sweep scores detection against labels)")
     if plot_path is not None:
         check_plotting()
     definitions, options = load_replay_config(
