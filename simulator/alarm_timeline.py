@@ -232,8 +232,8 @@ class TimelineEvaluator:
     """State changes of alarm variants over one :class:`MinuteSeries`, up to ``end_ms``.
 
     ``settings`` are the simulation knobs of the replay (``start_ms`` is when the alarms are
-    created and must be the series' start).  Results equal
-    ``Simulation([alarm], settings).run(series.datapoints(), end_ms)``'s transitions.
+    created and must be the series' start).  Results equal the transitions of
+    ``Simulation([alarm], settings).run(series.datapoints(alarm.metric_key), end_ms)``.
     """
 
     def __init__(self, series: MinuteSeries, settings: SimulationSettings, end_ms: int) -> None:

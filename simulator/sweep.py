@@ -271,14 +271,15 @@ def expand(alarm: MetricAlarm, grid: Grid, evaluation_range: int | None = None
         variant = Variant(float(threshold), period, n, n if follows_n else m, stat,
                           treat_missing)
         try:
-            valid.append((variant, MetricAlarm.from_aws(_apply(base, variant))))
+            built = MetricAlarm.from_aws(_apply(base, variant))
         except (AlarmDefinitionError, StatisticError) as error:
             invalid.append(InvalidVariant(variant, _message(error)))
             continue
         if evaluation_range is not None and evaluation_range < n:
-            valid.pop()
             invalid.append(InvalidVariant(variant, f"the evaluation range ({evaluation_range}) "
                                                    f"must be at least EvaluationPeriods ({n})"))
+            continue
+        valid.append((variant, built))
     return valid, invalid
 
 

@@ -299,6 +299,8 @@ def test_labels_format_and_errors(tmp_path: Path) -> None:
 def test_cli_finds_labels_next_to_the_sources_and_reports_bad_ones(tmp_path: Path) -> None:
     found = CliRunner().invoke(main, ["sweep", "--config", str(CONFIG), str(EVENTS)])
     assert found.exit_code == 0, found.output
+    assert f"Incidents ({LABELS.resolve()})" in found.output or \
+        "Incidents (fixtures/sweep/labels.jsonl)" in found.output
     assert "outage: 2024-03-04T07:00:00Z to 2024-03-04T07:20:00Z" in found.output
     copy = tmp_path / "events.jsonl.gz"
     copy.write_bytes(EVENTS.read_bytes())
@@ -355,8 +357,8 @@ def test_cli_json_shape() -> None:
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
     assert set(document) == {"alarm", "metric", "start", "data_end", "end", "files", "input",
-                             "accounting", "incidents", "grace", "ranking", "configurations",
-                             "invalid", "warnings"}
+                             "accounting", "labels", "incidents", "grace", "ranking",
+                             "configurations", "invalid", "warnings"}
     assert document["incidents"] == [
         {"id": "outage", "start": "2024-03-04T07:00:00.000Z", "end": "2024-03-04T07:20:00.000Z"},
         {"id": "trickle", "start": "2024-03-04T09:00:00.000Z",

@@ -56,7 +56,8 @@ def replay(config_path: Path, sources: tuple[str, ...], jobs: int | None, as_jso
         config_path, source_format=source_format,
         path_filter=path_filter(accounts, regions, start_date, end_date), strict=strict,
         jobs=jobs)
-    incidents = load_incidents(labels_path, sources) if plot_path is not None else ()
+    _, incidents = load_incidents(labels_path, sources) if plot_path is not None \
+        else (None, ())
     alarms = list(definitions.alarms.values())
     recorder = None
     if plot_path is not None:
@@ -114,13 +115,15 @@ def check_plotting() -> None:
         raise UserError(str(error)) from None
 
 
-def load_incidents(labels_path: Path | None, sources: tuple[str, ...]) -> tuple[Any, ...]:
-    """The incidents of --labels, or of a labels.jsonl next to the sources, or none."""
+def load_incidents(labels_path: Path | None,
+                   sources: tuple[str, ...]) -> tuple[Path | None, tuple[Any, ...]]:
+    """The labels file used (--labels, or a labels.jsonl next to the sources, or None) and
+    its incidents."""
     from simulator.labels import LabelsError, find_labels, read_labels
 
     try:
         path = labels_path or find_labels(sources)
-        return read_labels(path) if path is not None else ()
+        return path, read_labels(path) if path is not None else ()
     except LabelsError as error:
         raise UserError(str(error)) from None
 

@@ -147,7 +147,7 @@ def sweep(config_path: Path, sources: tuple[str, ...], alarm_name: str | None,
         path_filter=path_filter(accounts, regions, start_date, end_date), strict=strict,
         jobs=jobs)
     alarm = _chosen_alarm(definitions.alarms, alarm_name)
-    incidents = load_incidents(labels_path, sources)
+    labels, incidents = load_incidents(labels_path, sources)
     grid = Grid(thresholds, periods, evaluation_periods, datapoints_to_alarm, statistics,
                 treat_missing_data)
     progress = ProgressLine.for_terminal()
@@ -162,9 +162,10 @@ def sweep(config_path: Path, sources: tuple[str, ...], alarm_name: str | None,
         if progress is not None:
             progress.close()
     if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        document = {**result.to_dict(), "labels": _shown(labels)}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
-        for line in report_lines(result, top):
+        for line in report_lines(result, top, _shown(labels)):
             click.echo(line)
         report_problems(result.report)
     if plot_path is not None:
@@ -207,7 +208,17 @@ def _plot(path: Path, result: Any, to_stderr: bool) -> None:
 # ------------------------------------------------------------------------------ report
 
 
-def report_lines(result: Any, top: int | None = None) -> list[str]:
+def _shown(path: Path | None) -> str | None:
+    """A labels path as the user would type it: relative to here when it is below here."""
+    if path is None:
+        return None
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def report_lines(result: Any, top: int | None = None, labels: str | None = None) -> list[str]:
     """The human-readable sweep report: timeline, incidents, ranked table, rejects."""
     from simulator.sweep import GRACE_RULE, RANKING_RULE
 
@@ -225,7 +236,7 @@ def report_lines(result: Any, top: int | None = None) -> list[str]:
         marks = span_marks([(i.start_ms, i.end_ms) for i in result.incidents],
                            result.start_ms, last_minute)
         lines.append(f"  {marks}  <- labelled incidents")
-        lines += ["", "Incidents"]
+        lines += ["", f"Incidents ({labels})" if labels else "Incidents"]
         lines += [f"  {i.id}: {_time(i.start_ms)} to {_time(i.end_ms)}" for i in result.incidents]
         lines += [f"Detected: first transition into ALARM from the incident's start until "
                   f"{GRACE_RULE}.",
