@@ -194,3 +194,47 @@ def test_reads_follows_the_simulation_metric_identity() -> None:
     assert reads(plain, MetricKey.of("Local", "Denied", unit="Count"))  # no Unit: every unit
     assert not reads(plain, MetricKey.of("Local", "Denied", {"Bucket": "b"}))
     assert not reads(alarm(Unit="Count"), KEY)
+
+
+def timeline(variant: MetricAlarm, minutes: dict[int, tuple[float, ...]],
+             length_minutes: int = 120) -> list[tuple[int, str]]:
+    """(minute, new state) of every change, by the fast path, checked against the engine."""
+    series = series_of(minutes)
+    sim = SimulationSettings(start_ms=START)
+    end = START + length_minutes * MINUTE
+    changes = fast(variant, series, sim, end)
+    assert changes == reference(variant, series, sim, end)
+    return [((c.time_ms - START) // MINUTE, c.new_state.value) for c in changes]
+
+
+def test_spec_7_worked_sequence_of_the_documentation_figure() -> None:
+    # alarm-semantics §7 "Worked sequence from the doc figure": threshold 3, N = M = 3, full
+    # data: ALARM at the evaluation where periods 3, 4 and 5 are above 3; OK when period 6
+    # drops below; a single breaching period 9 leaves it OK.  One-minute periods 1..10 are
+    # minutes 0..9, evaluated at the end of each (instant k ends period k).  OK comes first,
+    # at instant 1: one real good point and TreatMissingData missing (§7 rule 3, b < r).
+    values = [1, 2, 4, 5, 6, 2, 1, 2, 5, 1]
+    variant = alarm(Threshold=3, EvaluationPeriods=3, ComparisonOperator="GreaterThanThreshold")
+    assert timeline(variant, {m: (float(v),) for m, v in enumerate(values)}, 10) == [
+        (1, "OK"), (5, "ALARM"), (6, "OK")]
+
+
+@pytest.mark.parametrize(("m", "treat_missing", "expected"), [
+    # alarm-semantics §7.1, 3 of 3 row `- - X - -`: ALARM / keep / ALARM / OK.  One breaching
+    # 5-minute period (the datapoint of minute 10, period [10, 15) at the instants 11..15)
+    # becomes 2 periods old at 00:16 and 3 at 00:21 (premature rule, A5); it leaves the
+    # 5-period range at 00:36.  Before 00:21 `missing` says INSUFFICIENT_DATA, the state
+    # the alarm is created in, so that is no change.
+    (3, "missing", [(21, "ALARM"), (36, "INSUFFICIENT_DATA")]),
+    (3, "ignore", []),
+    (3, "breaching", [(0, "ALARM")]),
+    (3, "notBreaching", [(0, "OK")]),
+    # §7.1, 2 of 3 row `- - - X -`: ALARM / keep / ALARM / OK (2 periods old from 00:16).
+    (2, "missing", [(16, "ALARM"), (36, "INSUFFICIENT_DATA")]),
+    (2, "ignore", []),
+    (2, "notBreaching", [(0, "OK")]),
+])
+def test_spec_7_1_rows_with_one_breaching_point(m, treat_missing, expected) -> None:
+    variant = alarm(Period=300, EvaluationPeriods=3, DatapointsToAlarm=m, Threshold=1,
+                    TreatMissingData=treat_missing)
+    assert timeline(variant, {10: (5.0,)}, 60) == expected
