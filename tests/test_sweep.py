@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from cwpattern.cli import main
 from simulator.alarm import MetricAlarm
-from simulator.labels import IncidentLabel, LabelsError, parse_labels, read_labels
+from simulator.labels import IncidentLabel, LabelsError, find_labels, parse_labels, read_labels
 from simulator.replay import replay
 from simulator.scenario import load_scenario
 from simulator.suite.loader import load_config
@@ -294,6 +294,15 @@ def test_labels_format_and_errors(tmp_path: Path) -> None:
         parse_labels([lines[0], lines[0]])
     with pytest.raises(LabelsError, match="no such labels file"):
         read_labels(tmp_path / "absent.jsonl")
+
+
+def test_labels_are_found_beside_a_file_or_above_a_trail_directory() -> None:
+    trail = FIXTURES / "synth" / "config-slr-access-denied" / "trail"
+    assert find_labels([str(trail)]) == trail.parent.resolve() / "labels.jsonl"
+    assert find_labels([str(EVENTS), "-"]) == LABELS.resolve()
+    assert find_labels(["-"]) is None
+    with pytest.raises(LabelsError, match="several labels files"):
+        find_labels([str(trail), str(EVENTS)])
 
 
 def test_cli_finds_labels_next_to_the_sources_and_reports_bad_ones(tmp_path: Path) -> None:

@@ -100,25 +100,28 @@ def _treat_missing(text: str) -> str:
               type=click.Path(dir_okay=False, path_type=Path),
               help="Metric filters, the alarm to vary and settings (the replay config).")
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--alarm", "alarm_name", help="The alarm to vary [default: the config's only "
-                                            "metric alarm].")
-@click.option("--threshold", "thresholds", callback=_list_of(_threshold),
+@click.option("--alarm", "alarm_name", metavar="NAME",
+              help="The alarm to vary [default: the config's only metric alarm].")
+@click.option("--threshold", "thresholds", metavar="LIST", callback=_list_of(_threshold),
               help="Thresholds to try, e.g. 1,2,5,10.")
-@click.option("--period", "periods", callback=_list_of(_period),
+@click.option("--period", "periods", metavar="LIST", callback=_list_of(_period),
               help="Periods to try, in seconds, e.g. 60,300.")
-@click.option("--evaluation-periods", "evaluation_periods", callback=_list_of(_whole),
+@click.option("--evaluation-periods", "evaluation_periods", metavar="LIST",
+              callback=_list_of(_whole),
               help="EvaluationPeriods (N) to try, e.g. 1,3,5.")
-@click.option("--datapoints-to-alarm", "datapoints_to_alarm", callback=_list_of(_whole),
+@click.option("--datapoints-to-alarm", "datapoints_to_alarm", metavar="LIST",
+              callback=_list_of(_whole),
               help="DatapointsToAlarm (M) to try; combinations with M > N are skipped "
                    "[default: M = N if the alarm has M = N, else the alarm's M].")
-@click.option("--statistic", "statistics", callback=_list_of(_statistic),
+@click.option("--statistic", "statistics", metavar="LIST", callback=_list_of(_statistic),
               help="Statistics to try, e.g. Sum,SampleCount,p90.")
-@click.option("--treat-missing-data", "treat_missing_data", callback=_list_of(_treat_missing),
+@click.option("--treat-missing-data", "treat_missing_data", metavar="LIST",
+              callback=_list_of(_treat_missing),
               help="TreatMissingData values to try, e.g. missing,notBreaching.")
 @click.option("--labels", "labels_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Incident labels (JSON lines: id, start, end) [default: a labels.jsonl "
                    "next to the sources].")
-@click.option("--top", type=click.IntRange(min=1), default=None,
+@click.option("--top", type=click.IntRange(min=1), default=None, metavar="N",
               help="Print only the first N rows of the ranked table (--json has all).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for reading and matching [default: number of cores].")
