@@ -270,14 +270,19 @@ class ReplayRun:
 
 def replay(filters: Sequence[MetricFilter], alarms: Sequence[AnyAlarm],
            sources: Sequence[str], options: ReplayOptions = ReplayOptions(),
-           progress: Progress | None = None) -> ReplayResult:
+           progress: Progress | None = None,
+           observe: Callable[[Datapoint], None] | None = None) -> ReplayResult:
     """Replay ``sources`` (files, directories, ``-``) through the filters and alarms.
 
-    The alarms are created at the minute of the first event.
+    The alarms are created at the minute of the first event.  ``observe``, if given, sees
+    every datapoint as it goes to the alarms (``cwpattern replay --plot`` keeps those of
+    the alarms' metrics).
     """
     started = time.monotonic()
     run = ReplayRun(filters, sources, options, progress)
     datapoints = run.datapoints()
+    if observe is not None:
+        datapoints = _observed(datapoints, observe)
     simulation = None
     first = next(datapoints, None)  # starts the run, so the first event's time is known
     if alarms and run.start_ms is not None:
@@ -291,6 +296,13 @@ def replay(filters: Sequence[MetricFilter], alarms: Sequence[AnyAlarm],
             pass
     return ReplayResult(run.files, run.report, run.accounting(), run.metrics, simulation,
                         run.contributors, run.start_ms, run.end_ms, time.monotonic() - started)
+
+
+def _observed(datapoints: Iterator[Datapoint],
+              observe: Callable[[Datapoint], None]) -> Iterator[Datapoint]:
+    for datapoint in datapoints:
+        observe(datapoint)
+        yield datapoint
 
 
 # --------------------------------------------------------------------------- sequencing

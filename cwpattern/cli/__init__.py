@@ -60,11 +60,12 @@ def _register() -> None:
     from cwpattern.cli.lint import lint
     from cwpattern.cli.match import match
     from cwpattern.cli.replay import replay
+    from cwpattern.cli.sweep import sweep
     from cwpattern.cli.synth import synth
     from cwpattern.cli.test import test
     from cwpattern.cli.test_metric_filter import test_metric_filter
 
-    for command in (explain, lint, match, replay, synth, test, test_metric_filter):
+    for command in (explain, lint, match, replay, sweep, synth, test, test_metric_filter):
         main.add_command(command)
 
 
