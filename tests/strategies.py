@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import re
 import string
@@ -66,8 +67,18 @@ from cwpattern.nodes import (
     Value,
 )
 from cwpattern.parser import MAX_REGEXES, MAX_WILDCARD_SELECTORS
-from cwpattern.printer import to_text
+from cwpattern.printer import selector_text, to_text
 from cwpattern.regex import translate
+
+#: ``CWPATTERN_HYPOTHESIS_SCALE=50 pytest tests/test_properties.py`` runs 50 times as many
+#: examples as the suite's time budget allows (a deep run before a release).
+SCALE = float(os.environ.get("CWPATTERN_HYPOTHESIS_SCALE", "1"))
+
+
+def examples(count: int) -> int:
+    """``count`` hypothesis examples, scaled by CWPATTERN_HYPOTHESIS_SCALE."""
+    return max(1, round(count * SCALE))
+
 
 # ------------------------------------------------------------------------ vocabulary
 
@@ -417,6 +428,33 @@ def spell(tree: Pattern, rng: random.Random) -> str:
 def spellings(tree: Pattern):
     """Texts that parse to ``tree``; the printer's normal form is only one of them."""
     return st.randoms(use_true_random=True).map(lambda rng: spell(tree, rng))
+
+
+# ------------------------------------------------------------------------ mutations
+
+#: Every token of the grammar, the characters AWS rejects, and a few that matter to the
+#: lexer (quotes, escapes, whitespace, non-ASCII, a lone surrogate).
+PATTERN_TOKENS = [*'{}[]()$.=!<>&|"%*?-, :\\\'`@/#;+^~_', "a", "B", "0", "9", "é", "\t",
+                  "\n", "\x00", "\ud800", "IS", "NOT", "EXISTS", "NULL", "TRUE", "FALSE",
+                  "...", "&&", "||", "$.", "[*]", ".*", "['", "']", "\\x41", "\\d", "{2}",
+                  "{0,9}", "1e400", "-0"]
+
+
+def mutate(text: str, rng: random.Random) -> str:
+    """One to three edits from the pattern alphabet: insert, delete, replace, duplicate."""
+    for _ in range(rng.randint(1, 3)):
+        at = rng.randint(0, len(text))
+        edit = rng.randrange(4)
+        if edit == 0:
+            text = text[:at] + rng.choice(PATTERN_TOKENS) + text[at:]
+        elif edit == 1:
+            text = text[:at] + text[at + rng.randint(1, 3):]
+        elif edit == 2:
+            text = text[:at] + rng.choice(PATTERN_TOKENS) + text[at + 1:]
+        else:
+            end = rng.randint(at, len(text))
+            text = text[:end] + text[at:end] + text[end:]
+    return text
 
 
 # ---------------------------------------------------------------- targets and values
@@ -946,3 +984,24 @@ def pattern_and_message(draw, trees=patterns):
     """A pattern tree and a message (str or bytes) built for it."""
     tree = draw(trees)
     return tree, draw(messages_for(tree))
+
+
+def _selectors_in(expr: JsonExpr) -> list[Selector]:
+    if isinstance(expr, JsonAnd | JsonOr):
+        return [selector for operand in expr.operands for selector in _selectors_in(operand)]
+    return [expr.selector]
+
+
+def references_for(pattern: Pattern) -> list[str]:
+    """Field references a metric filter on ``pattern`` could use (spec §7.1): the pattern's
+    wildcard-free selectors and a key it does not test (JSON), slot names and positions
+    (space-delimited); none for text patterns."""
+    if isinstance(pattern, JsonPattern):
+        own = [selector_text(selector) for selector in _selectors_in(pattern.expr)
+               if not selector.wildcard_count]
+        return sorted({*own, "$.noise", "$.a"})
+    if isinstance(pattern, SpacePattern):
+        names = [f"${slot.name}" for slot in pattern.slots
+                 if isinstance(slot, FieldSlot) and slot.name]
+        return sorted({*names, "$1", "$2", "$9"})
+    return []
