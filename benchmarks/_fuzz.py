@@ -107,6 +107,14 @@ def _work(fuzzer: Fuzzer, seed: int, count: int, budget_ns: int) -> Tally:
     return tally
 
 
+_ACTIVE: Fuzzer | None = None
+
+
+def _work_active(seed: int, count: int, budget_ns: int) -> Tally:
+    assert _ACTIVE is not None
+    return _work(_ACTIVE, seed, count, budget_ns)
+
+
 def _fail(tally: Tally, family: str, case: Any, error: Exception) -> None:
     tally.failures.append({"family": family, "input": _portable(case), "error": repr(error),
                            "traceback": traceback.format_exc()})
@@ -148,14 +156,18 @@ def replay_input(portable: Any) -> Any:
 
 def run(fuzzer: Fuzzer, cases: int, workers: int, seed: int, budget_ms: float) -> Tally:
     """Run ``cases`` cases split over ``workers`` processes (seeds seed, seed+1, ...)."""
+    global _ACTIVE
     shares = [cases // workers + (i < cases % workers) for i in range(workers)]
     budget_ns = int(budget_ms * 1e6)
-    jobs = [(fuzzer, seed + i, share, budget_ns) for i, share in enumerate(shares)]
+    jobs = [(seed + i, share, budget_ns) for i, share in enumerate(shares)]
+    # Forked workers inherit the fuzzer (compiled patterns hold closures, which do not
+    # pickle); only seeds and counts cross the process boundary.
+    _ACTIVE = fuzzer
     if workers == 1:
-        results = [_work(*jobs[0])]
+        results = [_work_active(*jobs[0])]
     else:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.starmap(_work, jobs)
+            results = pool.starmap(_work_active, jobs)
     total = Tally()
     for result in results:
         total.merge(result)
