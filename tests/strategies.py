@@ -800,27 +800,22 @@ def _not_quite_json(text: str, rng: random.Random) -> str:
 @st.composite
 def json_events(draw, pattern: JsonPattern) -> str:
     """A JSON event built from the pattern's selectors to match it (about half the time)."""
-    sampler = _Sampler(draw, draw(st.randoms(use_true_random=True)))
-    builder = _JsonBuilder(sampler)
-    builder.want(pattern.expr, _aim(sampler.rng, AIM_AT_JSON_MATCH))
-    document = builder.document.root
-    _noise(document, sampler.rng)
-    text = render_json(document, draw(json_styles), sampler.rng)
-    if sampler.rng.random() < 0.05:
-        return _not_quite_json(text, sampler.rng)
+    document = draw(json_documents_for(pattern))
+    rng = draw(st.randoms(use_true_random=True))
+    text = render_json(document, draw(json_styles), rng)
+    if rng.random() < 0.05:
+        return _not_quite_json(text, rng)
     return text
 
 
-def json_documents_for(pattern: JsonPattern):
+@st.composite
+def json_documents_for(draw, pattern: JsonPattern) -> dict[str, Any]:
     """The JSON values (not texts) built for ``pattern``, for equivalence properties."""
-    @st.composite
-    def build(draw) -> dict[str, Any]:
-        sampler = _Sampler(draw, draw(st.randoms(use_true_random=True)))
-        builder = _JsonBuilder(sampler)
-        builder.want(pattern.expr, _aim(sampler.rng, AIM_AT_JSON_MATCH))
-        _noise(builder.document.root, sampler.rng)
-        return builder.document.root
-    return build()
+    sampler = _Sampler(draw, draw(st.randoms(use_true_random=True)))
+    builder = _JsonBuilder(sampler)
+    builder.want(pattern.expr, _aim(sampler.rng, AIM_AT_JSON_MATCH))
+    _noise(builder.document.root, sampler.rng)
+    return builder.document.root
 
 
 # ----------------------------------------------------------- space-delimited events
