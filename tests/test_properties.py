@@ -8,7 +8,9 @@ and the prefilter are checked against the reference interpreter in test_compiler
 from __future__ import annotations
 
 import random
+from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +20,7 @@ from cwpattern.nodes import JsonPattern, SpacePattern
 from cwpattern.printer import to_text
 
 from strategies import (
+    PATTERNS_BY_SYNTAX,
     JsonStyle,
     examples,
     json_documents_for,
@@ -94,3 +97,19 @@ def test_str_and_utf8_bytes_get_the_same_answer(case) -> None:
 def test_any_message_gives_a_boolean(tree, message) -> None:
     assert interpreter.matches(tree, message) in (True, False)
     assert cwpattern.compile(to_text(tree)).matches(message) in (True, False)
+
+
+@pytest.mark.parametrize("syntax", list(PATTERNS_BY_SYNTAX))
+def test_generated_events_both_match_and_miss(syntax: str) -> None:
+    """The generators are useful only if both answers are common (benchmarks/strategy_mix.py
+    reports the rates: 33-60 % matches)."""
+    answers: Counter = Counter()
+
+    @settings(max_examples=150, derandomize=True, database=None, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(pattern_and_message(PATTERNS_BY_SYNTAX[syntax]))
+    def draw(case) -> None:
+        answers[interpreter.matches(*case)] += 1
+
+    draw()
+    assert min(answers[True], answers[False]) >= 0.2 * sum(answers.values())
