@@ -109,7 +109,10 @@ REGISTER: tuple[Decision, ...] = (
              "`^ $ ? [ ] { } | \\ * + .`; escapes `\\d\\D\\s\\S\\w\\W\\xhh` and `\\` before an "
              "operator, others rejected; `!=` allowed; `.` does not match a newline; `$` "
              "matches only at the very end; `{m, n}` means `{m,n}`; `{,n}` means `{0,n}`; a "
-             "regex cannot be combined with text terms.  Runs on RE2 (linear time)."),
+             "regex cannot be combined with text terms.  Runs on RE2 (linear time).  A regex "
+             "may expand into at most 500 copies of its quantified atoms, 250 of them "
+             "optional (`a{0,1000}` is rejected with AWS's \"Regular expression evaluation "
+             "time exceeded allowed limit\"), so that compiling stays fast."),
     Decision("json-types", "§10.8, §5.3",
              "Type coercion in JSON comparisons?",
              "None: strings compare with strings, numbers with numbers (as IEEE doubles); "
@@ -167,7 +170,9 @@ REGISTER: tuple[Decision, ...] = (
     Decision("unicode", "§10.19",
              "Non-ASCII in text terms, case sensitivity?",
              "Allowed; compared code point by code point, case-sensitive; bytes that are "
-             "not UTF-8 are decoded with U+FFFD replacement."),
+             "not UTF-8 are decoded with U+FFFD replacement, and a lone surrogate in an "
+             "event (a JSON `\\ud800` escape) is read as U+FFFD by regexes; a pattern "
+             "holding a lone surrogate is rejected."),
     Decision("space-splitting", "§6.2",
              "Whitespace, unbalanced quotes and brackets in space-delimited events?",
              "Fields split on runs of ASCII whitespace (space, tab, CR, LF, FF, VT); "

@@ -14,18 +14,28 @@ most events are rejected by a substring scan, without parsing.  A differential t
 
 from __future__ import annotations
 
+import itertools
 import operator
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from cwpattern import ambiguities
-from cwpattern.events import as_double, json_object, parse_number, text_of
+from cwpattern.events import (
+    as_double,
+    field_matches,
+    field_value,
+    json_object,
+    parse_number,
+    text_of,
+)
 from cwpattern.interpreter import bind_fields, resolve
 from cwpattern.nodes import (
     AnyIndex,
     AnyKey,
     Comparator,
+    EllipsisSlot,
     FieldAnd,
     FieldCompare,
     FieldExpr,
@@ -46,6 +56,7 @@ from cwpattern.nodes import (
     Regex,
     RegexPattern,
     Selector,
+    Slot,
     SpacePattern,
     StringValue,
     TermKind,
@@ -396,10 +407,39 @@ def _space(pattern: SpacePattern) -> CompiledPattern:
                 extracted.setdefault(reference.text, found)
         return extracted
 
+    if not pattern.slots:
+        return CompiledPattern(needs, lambda message: True, bind)
+    if any(isinstance(slot, EllipsisSlot) for slot in pattern.slots):
+        return CompiledPattern(needs, _ellipsis_matcher(pattern.slots, tests), bind)
+
     def match(message: Message) -> bool:
         return bind(message) is not None
 
     return CompiledPattern(needs, match, bind)
+
+
+def _ellipsis_matcher(slots: tuple[Slot, ...],
+                      tests: dict[Slot, Predicate]) -> Callable[[Message], bool]:
+    """Match without extracting: only the fields around the ``...`` are kept.
+
+    ``bind`` reports every field the ellipsis covers, which a long line of short fields
+    makes expensive; a match only needs the fields before the ellipsis, the last fields
+    after it, and to know that there are enough of them.
+    """
+    cut = slots.index(EllipsisSlot())
+    head = [tests.get(slot) for slot in slots[:cut]]
+    tail = [tests.get(slot) for slot in slots[cut + 1:]]
+
+    def match(message: Message) -> bool:
+        fields = field_matches(text_of(message))
+        first = list(itertools.islice(fields, len(head)))
+        last = deque(fields, maxlen=len(tail)) if tail else deque()
+        if len(first) < len(head) or len(last) < len(tail):
+            return False
+        return all(test is None or test(field_value(found))
+                   for test, found in zip([*head, *tail], [*first, *last], strict=True))
+
+    return match
 
 
 def _field_predicate(expr: FieldExpr) -> Predicate:

@@ -263,11 +263,12 @@ BoundField = tuple[int, FieldSlot | EllipsisSlot, str]
 
 def bind_fields(pattern: SpacePattern, text: str) -> list[BoundField] | None:
     """``(1-based position, slot, value)`` for every event field, or None (too few)."""
-    fields = split_fields(text)
     slots = pattern.slots
     if not slots:
-        return [(i, EllipsisSlot(), value) for i, (value, _) in enumerate(fields, 1)]
+        return [(i, EllipsisSlot(), value) for i, (value, _) in enumerate(split_fields(text), 1)]
     fixed = [slot for slot in slots if not isinstance(slot, EllipsisSlot)]
+    # Without "...", the first len(slots) fields and whether one more follows decide.
+    fields = split_fields(text, None if len(fixed) < len(slots) else len(slots) + 1)
     if len(fields) < len(fixed):
         return None
     if len(fixed) < len(slots):

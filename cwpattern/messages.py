@@ -17,6 +17,9 @@ INVALID_PATTERN = GENERIC_SYNTAX_MESSAGE
 
 UNTERMINATED_JSON = "If a filter pattern starts with '{' it must end with '}'"
 
+#: AWS's answer to a regex too expensive to evaluate (spec §4.4, aws-cdk#36901).
+REGEX_TOO_EXPENSIVE = "Regular expression evaluation time exceeded allowed limit"
+
 DIMENSIONS_NOT_SUPPORTED = "The specified filter pattern does not support dimensions"
 
 DIMENSIONS_AND_DEFAULT = (

@@ -59,6 +59,7 @@ MAX_WILDCARDS_PER_SELECTOR = 1
 MAX_WILDCARD_SELECTORS = 3
 PATTERN_WHITESPACE = " \t\r\n\f\v"
 _ORDERING = (Comparator.LT, Comparator.GT, Comparator.LE, Comparator.GE)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @functools.cache
@@ -82,6 +83,13 @@ def parse(pattern: str) -> Pattern:
     if len(pattern) > messages.MAX_PATTERN_LENGTH:
         raise PatternError(messages.too_long(pattern), pattern, messages.MAX_PATTERN_LENGTH,
                            f"the pattern is {len(pattern)} characters long")
+    surrogate = _LONE_SURROGATE.search(pattern)
+    if surrogate:
+        # A str from a decoded "\ud800" escape is not Unicode text: it cannot be sent to
+        # AWS as UTF-8, nor searched for in a UTF-8 event.
+        raise PatternError(messages.INVALID_PATTERN, pattern, surrogate.start(),
+                           "the pattern contains a lone surrogate code point (U+D800-U+DFFF), "
+                           "which is not valid Unicode text")
     body = pattern.strip(PATTERN_WHITESPACE)
     offset = len(pattern) - len(pattern.lstrip(PATTERN_WHITESPACE))
     start = classify(body)

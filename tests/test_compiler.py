@@ -4,6 +4,7 @@ an answer; hostile patterns stay data (issue 6)."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,37 +13,70 @@ from hypothesis import strategies as st
 import cwpattern
 from cwpattern import interpreter
 from cwpattern.compiler import compile_tree
+from cwpattern.nodes import JsonPattern, SpacePattern
 from cwpattern.prefilter import requirements
+from cwpattern.references import parse_reference
 
-from strategies import events_for, patterns
+from strategies import (
+    examples,
+    json_documents_for,
+    json_patterns,
+    json_styles,
+    pattern_and_message,
+    references_for,
+    render_json,
+)
+
+SETTINGS = settings(max_examples=examples(700), deadline=None,
+                    suppress_health_check=list(HealthCheck))
 
 
-@st.composite
-def pattern_and_message(draw):
-    tree = draw(patterns)
-    message = draw(events_for(tree))
-    if draw(st.booleans()):
-        return tree, message.encode()
-    return tree, message
-
-
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@SETTINGS
 @given(pattern_and_message())
 def test_compiled_matcher_agrees_with_the_interpreter(case) -> None:
+    """Match and extraction, with the references a metric filter would ask for."""
     tree, message = case
     compiled = compile_tree(tree)
-    expected = interpreter.bind(tree, message)
+    references = [parse_reference(text, _kind(tree)) for text in references_for(tree)]
+    expected = interpreter.bind(tree, message, references)
     assert compiled.match(message) is (expected is not None)
     assert compiled.match_unfiltered(message) is (expected is not None)
-    assert compiled.bind(message, ()) == expected
+    assert compiled.bind(message, ()) == interpreter.bind(tree, message)
+    assert compiled.bind(message, references) == expected
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@SETTINGS
 @given(pattern_and_message())
 def test_prefilter_never_rejects_a_match(case) -> None:
     tree, message = case
     if interpreter.matches(tree, message):
         assert requirements(tree).admits(message)
+        assert requirements(tree).admits(message, memo={})
+
+
+@st.composite
+def json_pattern_and_escaped_text(draw):
+    """A JSON event built for the pattern, every string escaped as \\u, \\/ or a mix."""
+    tree = draw(json_patterns)
+    document = draw(json_documents_for(tree))
+    style = replace(draw(json_styles), escapes=draw(st.sampled_from(["unicode", "slashes",
+                                                                      "mixed"])))
+    return tree, render_json(document, style, draw(st.randoms(use_true_random=True)))
+
+
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=list(HealthCheck))
+@given(json_pattern_and_escaped_text(), st.booleans())
+def test_prefilter_is_sound_when_escapes_hide_the_literals(case, as_bytes: bool) -> None:
+    tree, text = case
+    message = text.encode() if as_bytes else text
+    if interpreter.matches(tree, message):
+        assert requirements(tree).admits(message)
+        assert compile_tree(tree).match(message)
+
+
+def _kind(tree) -> str:
+    return "json" if isinstance(tree, JsonPattern) else "space" \
+        if isinstance(tree, SpacePattern) else "text"
 
 
 def _escape_everything(document) -> str:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cwpattern
 import cwpattern.patternset as patternset_module
 from cwpattern.printer import to_text
 
-from strategies import json_documents, json_patterns, space_patterns_ok, text_patterns
+from strategies import examples, messages_for, patterns, references_for
 
 CIS_LIKE = [
     '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
@@ -23,15 +23,26 @@ CIS_LIKE = [
 ]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(json_patterns, text_patterns, space_patterns_ok), min_size=1,
-                max_size=5),
-       st.one_of(json_documents.map(json.dumps), st.text(max_size=30)), st.booleans())
-def test_set_agrees_with_each_pattern(trees, message, as_bytes) -> None:
-    patterns = [cwpattern.compile(to_text(tree)) for tree in trees]
-    subject = message.encode() if as_bytes else message
-    assert cwpattern.PatternSet(patterns).extract_all(subject) == [
-        p.extract(subject) for p in patterns]
+@st.composite
+def patterns_message_and_references(draw):
+    """1-5 patterns, an event built for one of them, and references for each."""
+    trees = draw(st.lists(patterns, min_size=1, max_size=5))
+    message = draw(messages_for(draw(st.sampled_from(trees))))
+    return trees, message, [references_for(tree) for tree in trees]
+
+
+@settings(max_examples=examples(300), deadline=None,
+          suppress_health_check=list(HealthCheck))
+@given(patterns_message_and_references())
+def test_set_agrees_with_each_pattern(case) -> None:
+    trees, message, references = case
+    compiled = [cwpattern.compile(to_text(tree)) for tree in trees]
+    patterns_set = cwpattern.PatternSet(compiled)
+    assert patterns_set.extract_all(message) == [p.extract(message) for p in compiled]
+    assert patterns_set.extract_all(message, references) == [
+        p.extract(message, wanted) for p, wanted in zip(compiled, references, strict=True)]
+    assert patterns_set.matching(message) == [
+        i for i, p in enumerate(compiled) if p.matches(message)]
 
 
 def test_each_event_is_parsed_at_most_once(monkeypatch) -> None:

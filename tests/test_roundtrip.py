@@ -1,15 +1,17 @@
 """The printer and parser are inverses: ``parse(to_text(tree)) == tree`` (sqlglot-style
-round-trip tests), for generated trees of every syntax and for documented patterns."""
+round-trip tests), for generated trees of every syntax, for every other spelling of
+them, and for documented patterns."""
 
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cwpattern.parser import parse
 from cwpattern.printer import to_text
 
-from strategies import patterns
+from strategies import examples, patterns, spellings
 
 DOCUMENTED = [
     "ERROR",
@@ -52,7 +54,25 @@ def test_normal_form(pattern: str, normal: str) -> None:
     assert to_text(parse(pattern)) == normal
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(patterns)
 def test_generated_trees_round_trip(tree) -> None:
-    assert parse(to_text(tree)) == tree
+    text = to_text(tree)
+    assert parse(text) == tree
+    assert to_text(parse(text)) == text
+
+
+@st.composite
+def tree_and_spelling(draw):
+    tree = draw(patterns)
+    return tree, draw(spellings(tree))
+
+
+@settings(max_examples=examples(400), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(tree_and_spelling())
+def test_every_spelling_parses_to_the_same_tree(case) -> None:
+    """Quoting, barewords, bracket keys, ``[007]``, parentheses and whitespace are not
+    part of the tree: each spelling the grammar allows parses to the same pattern."""
+    tree, text = case
+    assert parse(text) == tree
