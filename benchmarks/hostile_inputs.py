@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from functools import partial
@@ -98,6 +100,26 @@ def hostile_rows(generate) -> list[dict]:
     return rows
 
 
+def source_rows(generate, directory: Path) -> list[dict]:
+    """The 2 GiB gzip bomb through the readers: time bounded by the decompression cap
+    (1 GiB by default), memory flat (measured in a fresh process: peak RSS)."""
+    bomb = directory / "gzip-bomb.jsonl.gz"
+    bomb.write_bytes(generate.gzip_bomb())
+    code = ("import resource, sys, time; from simulator.events import Report; "
+            "from simulator.sources import read_events; r = Report(); t = time.perf_counter(); "
+            f"n = sum(1 for _ in read_events({str(bomb)!r}, r)); "
+            "print(n, sorted(k.value for k in r.counts), time.perf_counter() - t, "
+            "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    parts = done.stdout.split()
+    events, seconds, rss_kb = int(parts[0]), float(parts[-2]), int(parts[-1])
+    kinds = " ".join(parts[1:-2])
+    return [{"input": "gzip-bomb.jsonl.gz (2 MB -> 2 GiB)", "events": events,
+             "problems": kinds, "s": round(seconds, 2), "peak RSS MB": round(rss_kb / 1024, 1),
+             "bounds": "ok" if rss_kb < 200 * 1024 else "BROKEN"}]
+
+
 def backtracking_rows() -> list[dict]:
     """Python ``re`` until a search exceeds a second, and RE2 on 50,000 characters."""
     rows = []
@@ -117,11 +139,16 @@ def backtracking_rows() -> list[dict]:
 
 
 def main() -> None:
-    rows = hostile_rows(_generator())
+    generate = _generator()
+    rows = hostile_rows(generate)
     report("hostile_inputs", rows)
     print()
+    with tempfile.TemporaryDirectory() as directory:
+        sources = source_rows(generate, Path(directory))
+    report("hostile_sources", sources)
+    print()
     report("hostile_backtracking", backtracking_rows())
-    if any(row["bounds"] != "ok" for row in rows):
+    if any(row["bounds"] != "ok" for row in rows + sources):
         sys.exit(1)
 
 
