@@ -206,4 +206,6 @@ def _terms(pattern: TextPattern) -> str:
                      or ambiguities.MIXED_OPTIONAL_TERMS == "require-one"):
         tests.append("(" + " or ".join(f"($line | contains({string(term)}))"
                                        for term in optional) + ")")
+    if len(tests) == 1:
+        return tests[0]
     return "(" + " and ".join(tests) + ")" if tests else "true"
