@@ -49,17 +49,22 @@ incidents:
 """
 
 
-def synthetic_lines(count: int, seed: int = 6) -> Iterator[bytes]:
-    """``count`` synthetic CloudTrail records as compact JSON (see the module docstring)."""
-    import orjson
-
+def synthetic_records(count: int, seed: int = 6) -> Iterator[dict[str, Any]]:
+    """``count`` synthetic CloudTrail records (see the module docstring)."""
     from simulator.scenario import parse_scenario
     from simulator.synth import generate
 
     minutes = count // EVENTS_PER_MINUTE + 2
     scenario = parse_scenario(BENCH_SCENARIO.format(seed=seed, minutes=minutes,
                                                     rate=EVENTS_PER_MINUTE))
-    return (orjson.dumps(record) for record in itertools.islice(generate(scenario), count))
+    return itertools.islice(generate(scenario), count)
+
+
+def synthetic_lines(count: int, seed: int = 6) -> Iterator[bytes]:
+    """:func:`synthetic_records` as compact JSON, one record per item."""
+    import orjson
+
+    return (orjson.dumps(record) for record in synthetic_records(count, seed))
 
 
 @click.command("bench")
