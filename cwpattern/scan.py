@@ -195,10 +195,19 @@ def _regex_search(literals: tuple[bytes, ...]) -> Search:
     options.encoding = re2.Options.Encoding.LATIN1
     options.log_errors = False
     regex = re2.compile(b"|".join(_escaped(literal) for literal in literals), options)
+    match = getattr(getattr(regex, "_regexp", None), "Match", None)
+    if match is None:  # not google-re2's usual wrapper: its public API
+        def search_public(buffer: bytes, position: int) -> int:
+            found = regex.search(buffer, position)
+            return -1 if found is None else found.start()
+
+        return search_public
+    unanchored = re2._re2.RE2.Anchor.UNANCHORED
 
     def search(buffer: bytes, position: int) -> int:
-        found = regex.search(buffer, position)
-        return -1 if found is None else found.start()
+        # The wrapper's own call, without the generator and Match object it builds
+        # around it (as much time as the search itself); -1 when nothing is found.
+        return match(unanchored, buffer, position, len(buffer))[0][0]
 
     return search
 
