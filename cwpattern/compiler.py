@@ -202,16 +202,21 @@ def _json_predicate(expr: JsonExpr) -> Predicate:
 
 
 def _all_of(parts: tuple[Predicate, ...]) -> Predicate:
-    if len(parts) == 2:
-        first, second = parts
-        return lambda document: first(document) and second(document)
+    """Nested pairs up to 4 parts (a call each, no generator); a loop beyond."""
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) <= 4:
+        first, rest = parts[0], _all_of(parts[1:])
+        return lambda document: first(document) and rest(document)
     return lambda document: all(part(document) for part in parts)
 
 
 def _any_of(parts: tuple[Predicate, ...]) -> Predicate:
-    if len(parts) == 2:
-        first, second = parts
-        return lambda document: first(document) or second(document)
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) <= 4:
+        first, rest = parts[0], _any_of(parts[1:])
+        return lambda document: first(document) or rest(document)
     return lambda document: any(part(document) for part in parts)
 
 

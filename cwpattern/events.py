@@ -37,6 +37,16 @@ def text_of(message: str | bytes) -> str:
 
 def json_object(message: str | bytes) -> dict[str, Any] | None:
     """The message's JSON object, or None when the message is not one JSON object."""
+    try:  # the common case first: what orjson accepts needs none of the checks below
+        parsed = orjson.loads(message)
+    except orjson.JSONDecodeError:
+        return _json_object_slowly(message)
+    return parsed if type(parsed) is dict else None
+
+
+def _json_object_slowly(message: str | bytes) -> dict[str, Any] | None:
+    """:func:`json_object` for what orjson refuses: a BOM, or JSON only the standard
+    library reads (orjson refuses a BOM, so a message it accepts never starts with one)."""
     if ambiguities.STRIP_JSON_BOM:
         message = _strip_bom(message)
     if not _starts_like_object(message):

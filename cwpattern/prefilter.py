@@ -146,7 +146,8 @@ def _rarity(literal: str) -> tuple[int, int, str]:
 
 
 def _clause_rank(clause: Clause) -> tuple[int, int, int, str]:
-    common = all(literal in COMMON_KEYS for literal in clause)
+    # One common alternative is enough to satisfy a clause in nearly every record.
+    common = any(literal in COMMON_KEYS for literal in clause)
     shortest = min(len(literal) for literal in clause)
     return (common, len(clause), -shortest, min(clause))
 
@@ -156,12 +157,18 @@ def _and(*parts: list[Clause]) -> list[Clause]:
 
 
 def _or(parts: list[list[Clause]]) -> list[Clause]:
-    """CNF of a disjunction: one clause per choice of a clause from each part."""
+    """CNF of a disjunction: one clause per choice of a clause from each part.
+
+    Each part's clauses go most selective first, so the choices the cap keeps include
+    the union of the parts' best clauses (``"CreateVpc"`` or ``"DeleteVpc"`` or ...)
+    rather than the unions of keys every part shares (``"eventName"``).
+    """
     if any(not part for part in parts):
         return []
     combined: list[Clause] = [frozenset()]
     for part in parts:
-        combined = [left | right for left in combined for right in part][:MAX_CLAUSES]
+        ranked = sorted(set(part), key=_clause_rank)
+        combined = [left | right for left in combined for right in ranked][:MAX_CLAUSES]
     return combined
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from simulator.contributors import Contributor, contributor
 from simulator.events import Report
+from simulator.fastpath import FastScorer, NotFast
 from simulator.metric_filter import MetricFilter
 from simulator.pipeline import EventScorer
 from simulator.sources import ReadOptions, read_file
@@ -47,10 +48,28 @@ def _init_worker(filter_params: list[dict[str, Any]], read_options: ReadOptions)
     filters = [MetricFilter.from_aws(params) for params in filter_params]
     _WORKER["scorer"] = EventScorer(filters)
     _WORKER["options"] = read_options
+    _WORKER["fast"] = FastScorer(_WORKER["scorer"], read_options)
 
 
 def score_file(path: str) -> FileScore:
-    """Read and score one file (in a worker, or inline for ``jobs == 1``)."""
+    """Read and score one file (in a worker, or inline for ``jobs == 1``).
+
+    Clean JSON-lines and CloudTrail files take the fast path (:mod:`simulator.fastpath`);
+    any other file, or one the fast path is unsure of, goes through the general reader
+    (:func:`score_file_reference`).  Both give the same FileScore.
+    """
+    fast: FastScorer = _WORKER["fast"]
+    try:
+        parts = fast.score(path)
+    except NotFast:
+        return score_file_reference(path)
+    return FileScore(path, _size(path), parts.report, parts.timestamps, parts.origins,
+                     parts.outcomes, parts.contributors)
+
+
+def score_file_reference(path: str) -> FileScore:
+    """:func:`score_file` the straightforward way: every event through the general
+    reader and the :class:`EventScorer` (the reference for the fast path)."""
     scorer: EventScorer = _WORKER["scorer"]
     report = Report()
     timestamps: list[int] = []
@@ -66,8 +85,11 @@ def score_file(path: str) -> FileScore:
         timestamps.append(event.timestamp_ms)
         origins.append(event.origin)
         outcomes.append(None if outcome is scorer.unmatched else outcome)
-    size = os.path.getsize(path) if path != "-" and os.path.isfile(path) else 0
-    return FileScore(path, size, report, timestamps, origins, outcomes, found)
+    return FileScore(path, _size(path), report, timestamps, origins, outcomes, found)
+
+
+def _size(path: str) -> int:
+    return os.path.getsize(path) if path != "-" and os.path.isfile(path) else 0
 
 
 class _scorer_pool:

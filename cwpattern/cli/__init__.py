@@ -56,6 +56,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
+    from cwpattern.cli.bench import bench
     from cwpattern.cli.explain import explain
     from cwpattern.cli.lint import lint
     from cwpattern.cli.match import match
@@ -65,7 +66,8 @@ def _register() -> None:
     from cwpattern.cli.test import test
     from cwpattern.cli.test_metric_filter import test_metric_filter
 
-    for command in (explain, lint, match, replay, sweep, synth, test, test_metric_filter):
+    for command in (bench, explain, lint, match, replay, sweep, synth, test,
+                    test_metric_filter):
         main.add_command(command)
 
 
