@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from cwpattern.cli.engine import engine_options
 from cwpattern.cli.errors import UserError
 from cwpattern.cli.progress import ProgressLine
 from cwpattern.cli.sources import path_filter, source_options
@@ -32,6 +33,7 @@ SPARK_WIDTH = 60
               help="Worker processes for reading and matching [default: number of cores].")
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
 @source_options
+@engine_options
 def replay(config_path: Path, sources: tuple[str, ...], jobs: int | None, as_json: bool,
            source_format: str, accounts: tuple[str, ...], regions: tuple[str, ...],
            start_date: object, end_date: object, strict: bool) -> None:
