@@ -47,6 +47,7 @@ import threading
 import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from importlib.metadata import version as installed_version
 from types import ModuleType
 from typing import Any
 
@@ -74,12 +75,17 @@ def local_cluster(n_workers: int | None = None) -> Iterator[str]:
     """Run a ``distributed.LocalCluster`` for the block; yields its scheduler address.
 
     Worker processes (scoring holds the GIL, so threads would not help), one thread
-    each, ``n_workers`` of them (default: one per core), no dashboard.
+    each, ``n_workers`` of them (default: one per core), no dashboard, all on loopback
+    (the scheduler's small health/metrics HTTP endpoint takes a free port rather than
+    the dashboard's 8787).
     """
     distributed = _distributed()
     workers = n_workers or os.cpu_count() or 1
-    with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+    ) as cluster:
         yield cluster.scheduler_address
 
 
@@ -182,7 +188,7 @@ def _check_workers(client: Any) -> None:
 
     (Workers that join later, with an adaptive cluster, are not checked.)
     """
-    mine = importlib.metadata.version("cwpattern")
+    mine = installed_version("cwpattern")
     versions = client.run(importlib.metadata.version, "cwpattern", on_error="return")
     for worker, version in sorted(versions.items()):
         if isinstance(version, BaseException):
