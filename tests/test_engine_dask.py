@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import pickle
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,8 +17,10 @@ from click.testing import CliRunner
 
 import simulator.engine_dask as engine_dask
 from cwpattern.cli import main
+from simulator.events import Report
 from simulator.replay import ReplayOptions, replay
 from simulator.scenario import load_scenario
+from simulator.scoring import FileScore
 from simulator.suite.loader import load_config
 from simulator.synth import generate, write_s3_tree
 from tests._s3 import S3Server, s3_server, upload_tree
@@ -193,6 +196,40 @@ def test_a_scheduler_needs_the_dask_engine() -> None:
     code, _, stderr = run(str(TRAIL), "--scheduler", "tcp://127.0.0.1:8786")
     assert code == 2
     assert "--scheduler needs --engine dask" in stderr
+
+
+def _score(path: str, origins: list[str]) -> FileScore:
+    return FileScore(path, 0, Report(), list(range(len(origins))), origins,
+                     [None] * len(origins), {})
+
+
+DELIVERED = ("trail/AWSLogs/111122223333/CloudTrail/eu-west-1/2024/03/04/"
+             "111122223333_CloudTrail_eu-west-1_20240304T0955Z_2PmIFnRSrtFPB0ez.json.gz")
+
+
+@pytest.mark.parametrize(("path", "origins"), [
+    (DELIVERED, [f"{DELIVERED}#{i}" for i in (*range(150), 170)]),
+    ("t/a.jsonl", [f"t/a.jsonl:{i}" for i in range(1, 200, 2)]),
+    ("t/empty.json", []),
+], ids=["records", "lines", "empty file"])
+def test_origins_travel_as_numbers_and_come_back_identical(path, origins) -> None:
+    score = _score(path, origins)
+    packed = engine_dask._pack(score)
+    assert engine_dask._unpack(packed) == score
+    if origins:
+        assert packed.score.origins == []
+        assert len(pickle.dumps(packed)) < len(pickle.dumps(score))
+
+
+@pytest.mark.parametrize("origins", [
+    ["t/a.json#0", "t/a.json#01"],  # a number str(int) would not give back
+    ["t/a.json#0", "t/a.json:1"],  # mixed separators
+    ["t/a.json#0", "elsewhere#1"],
+    ["t/a.json"],
+], ids=["leading zero", "mixed", "other prefix", "no number"])
+def test_origins_that_do_not_fit_the_compact_form_travel_as_text(origins) -> None:
+    score = _score("t/a.json", origins)
+    assert engine_dask._pack(score) is score
 
 
 @pytest.mark.parametrize("command", ["replay", "test"])
