@@ -6,7 +6,8 @@ The work is split where it parallelises:
 
 1. *Scoring*, per file: read the file and decide for each event what every metric
    filter does with it (:class:`~simulator.pipeline.EventScorer`).  This is the costly
-   part (decompression, JSON, matching) and runs in worker processes with ``jobs > 1``.
+   part (decompression, JSON, matching) and runs in worker processes with ``jobs > 1``,
+   or on a Dask cluster (``engine="dask"``, :mod:`simulator.engine_dask`).
 2. *Sequencing*, in file order, in this process: put the scored events in time order
    (bounded reorder window), build per-minute datapoints, and run the alarms.
 
@@ -40,8 +41,8 @@ from simulator.sources import (
     Format,
     PathFilter,
     ReadOptions,
+    is_s3_url,
 )
-from simulator.sources._chunks import is_s3_url
 from simulator.sources.tree import iter_log_files
 from simulator.timestamps import MINUTE_MS, format_iso_ms
 
