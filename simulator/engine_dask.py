@@ -230,6 +230,8 @@ def _check_workers(client: Any) -> None:
     (Workers that join later, with an adaptive cluster, are not checked.)
     """
     mine = installed_version("cwpattern")
+    # The standard library's function travels to the workers by name (they may not be
+    # able to import cwpattern); installed_version is this machine's view of it.
     versions = client.run(importlib.metadata.version, "cwpattern", on_error="return")
     for worker, version in sorted(versions.items()):
         if isinstance(version, BaseException):
