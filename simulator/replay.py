@@ -6,7 +6,8 @@ The work is split where it parallelises:
 
 1. *Scoring*, per file: read the file and decide for each event what every metric
    filter does with it (:class:`~simulator.pipeline.EventScorer`).  This is the costly
-   part (decompression, JSON, matching) and runs in worker processes with ``jobs > 1``.
+   part (decompression, JSON, matching) and runs in worker processes with ``jobs > 1``,
+   or on a Dask cluster (``engine="dask"``, :mod:`simulator.engine_dask`).
 2. *Sequencing*, in file order, in this process: put the scored events in time order
    (bounded reorder window), build per-minute datapoints, and run the alarms.
 
@@ -33,7 +34,7 @@ from simulator.metric_filter import MetricFilter
 from simulator.metrics import Datapoint, MetricKey
 from simulator.pipeline import MetricPipeline, ScoredEvent
 from simulator.reorder import DEFAULT_WINDOW_MS, reorder
-from simulator.scoring import FileScore, _filter_params, open_engine
+from simulator.scoring import EngineChoice, FileScore, _filter_params, open_engine
 from simulator.simulation import Simulation, SimulationResult, SimulationSettings
 from simulator.sources import (
     DEFAULT_MAX_DECOMPRESSED_BYTES,
@@ -41,6 +42,7 @@ from simulator.sources import (
     Format,
     PathFilter,
     ReadOptions,
+    is_s3_url,
 )
 from simulator.sources.tree import iter_log_files
 from simulator.timestamps import MINUTE_MS, format_iso_ms
@@ -54,7 +56,13 @@ Progress = Callable[["ProgressState"], None]
 
 @dataclass(frozen=True)
 class ReplayOptions:
-    """How to read the sources and the knobs of the simulation."""
+    """How to read the sources and the knobs of the simulation.
+
+    ``engine`` scores the files: ``"local"`` (``jobs`` processes on this machine) or
+    ``"dask"`` (the Dask cluster at ``scheduler``, or a LocalCluster started for the
+    replay when ``scheduler`` is None); None takes :func:`simulator.scoring.chosen_engine`
+    (local unless a ``using_engine`` block, such as the CLI's ``--engine``, says otherwise).
+    """
 
     format: str = "auto"
     path_filter: PathFilter = field(default_factory=PathFilter)
@@ -67,10 +75,21 @@ class ReplayOptions:
     max_event_bytes: int = MAX_EVENT_BYTES
     max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES
     checkpoint_dir: str | None = None
+    engine: str | None = None
+    scheduler: str | None = None
+
+    def __post_init__(self) -> None:
+        self.engine_choice()  # an unknown engine or a misplaced scheduler fails here
 
     def read_options(self) -> ReadOptions:
         return ReadOptions(format=Format(self.format), max_event_bytes=self.max_event_bytes,
                            max_decompressed_bytes=self.max_decompressed_bytes)
+
+    def engine_choice(self) -> EngineChoice | None:
+        """The engine asked for, or None for the current default."""
+        if self.engine is None and self.scheduler is None:
+            return None
+        return EngineChoice(self.engine or "local", self.scheduler)
 
 
 @dataclass
@@ -204,7 +223,8 @@ class ReplayRun:
         """Per-minute datapoints of every filter, in time order."""
         options = self.options
         checkpoint = self._checkpoint()
-        with open_engine(self.filters, options.read_options(), options.jobs) as engine:
+        with open_engine(self.filters, options.read_options(), options.jobs,
+                         options.engine_choice()) as engine:
             score = checkpoint.wrap(engine) if checkpoint is not None else engine
             paths = _files(self.sources, options.path_filter, self.report)
             ordered = reorder(self._events(score(paths)), self.report,
@@ -314,8 +334,12 @@ def _files(sources: Sequence[str], path_filter: PathFilter, report: Report) -> I
 
 
 def _totals(sources: Sequence[str], options: ReplayOptions) -> dict[str, int | None]:
-    """File count and bytes for the progress display (a listing pass, no reading)."""
-    if any(source == "-" for source in sources):
+    """File count and bytes for the progress display (a listing pass, no reading).
+
+    Unknown for standard input, and for S3: a second listing of a large trail costs
+    requests and time, so S3 replays show progress without totals.
+    """
+    if any(source == "-" or is_s3_url(source) for source in sources):
         return {"files_total": None, "bytes_total": None}
     count = size = 0
     for path in _files(sources, options.path_filter, Report()):

@@ -5,16 +5,19 @@ matching).  :func:`score_file` does it for one file and returns a compact
 :class:`FileScore`; an *engine* maps it over many files, inline or in worker
 processes, and returns the scores in file order.  Everything after scoring is
 sequential and cheap (see :mod:`simulator.replay`), so an engine only changes how fast
-a replay runs, never what it finds.
+a replay runs, never what it finds.  The engines: ``local`` (inline, or worker
+processes on this machine) and ``dask`` (a Dask cluster, :mod:`simulator.engine_dask`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,9 +152,62 @@ def _filter_params(metric_filter: MetricFilter) -> dict[str, Any]:
             "metricTransformations": [transformation]}
 
 
+#: The engines: this machine, or a Dask cluster.
+ENGINES = ("local", "dask")
 
 
-def open_engine(filters: Sequence[MetricFilter], read_options: ReadOptions,
-                jobs: int) -> _scorer_pool:
-    """A context manager yielding the engine: inline for one job, else worker processes."""
+@dataclass(frozen=True)
+class EngineChoice:
+    """Which engine scores files: ``local`` (this machine) or ``dask``.
+
+    ``scheduler`` is the address of a Dask scheduler (``tcp://host:8786``); None starts
+    a ``distributed.LocalCluster`` for the engine's lifetime.
+    """
+
+    name: str = "local"
+    scheduler: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.name not in ENGINES:
+            raise ValueError(f"unknown engine {self.name!r}; expected one of: "
+                             f"{', '.join(ENGINES)}")
+        if self.scheduler is not None and self.name != "dask":
+            raise ValueError("a scheduler address needs the dask engine (engine='dask')")
+
+
+LOCAL_ENGINE = EngineChoice()
+_CHOSEN: ContextVar[EngineChoice] = ContextVar("cwpattern_engine", default=LOCAL_ENGINE)
+
+
+@contextlib.contextmanager
+def using_engine(choice: EngineChoice) -> Iterator[EngineChoice]:
+    """Within the block, :func:`open_engine` calls that name no engine use ``choice``.
+
+    This is how ``--engine`` reaches every replay a command runs (test cases, sweeps)
+    without each of them passing it along.
+    """
+    token = _CHOSEN.set(choice)
+    try:
+        yield choice
+    finally:
+        _CHOSEN.reset(token)
+
+
+def chosen_engine() -> EngineChoice:
+    """The engine :func:`open_engine` uses when it is given none (``local`` by default)."""
+    return _CHOSEN.get()
+
+
+def open_engine(filters: Sequence[MetricFilter], read_options: ReadOptions, jobs: int,
+                choice: EngineChoice | None = None) -> contextlib.AbstractContextManager[Engine]:
+    """A context manager yielding the engine ``choice`` (default: :func:`chosen_engine`).
+
+    Local: inline for one job, else ``jobs`` worker processes.  Dask: see
+    :mod:`simulator.engine_dask` (``jobs`` is not used; the cluster decides).
+    """
+    choice = choice or chosen_engine()
+    if choice.name == "dask":
+        from simulator.engine_dask import DaskScorer
+
+        return DaskScorer(filters, read_options, choice.scheduler)
     return _scorer_pool(filters, read_options, jobs)

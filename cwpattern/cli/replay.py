@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from cwpattern.cli.engine import engine_options
 from cwpattern.cli.errors import UserError
 from cwpattern.cli.progress import ProgressLine
 from cwpattern.cli.sources import path_filter, source_options
@@ -42,6 +43,7 @@ SPARK_WIDTH = 60
               help="Incident labels (JSON lines: id, start, end) to shade on the plot "
                    "[default: a labels.jsonl next to the sources].")
 @source_options
+@engine_options
 def replay(config_path: Path, sources: tuple[str, ...], jobs: int | None, as_json: bool,
            checkpoint_dir: str | None, plot_path: Path | None, labels_path: Path | None,
            source_format: str, accounts: tuple[str, ...], regions: tuple[str, ...],

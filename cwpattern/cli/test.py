@@ -12,6 +12,7 @@ from types import ModuleType
 
 import click
 
+from cwpattern.cli.engine import engine_options
 from cwpattern.cli.errors import UserError
 
 
@@ -21,6 +22,7 @@ from cwpattern.cli.errors import UserError
               help="Also write the results as JUnit XML for CI systems.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
+@engine_options
 def test(paths: tuple[Path, ...], junit_xml: Path | None, output: str) -> None:
     """Run the test files in PATHS (files, or directories searched for *.cwtest.yaml)."""
     from simulator.suite import SuiteError, discover, load_test_file, report, run_file

@@ -1,12 +1,13 @@
 """Event sources: every file shape a user holds, read as one stream of log events.
 
-``read_events`` takes files, directories (plain folders or CloudTrail's S3 layout) and
-``-`` for standard input, detects each file's format from its content (or uses the
-``format`` given), and yields :class:`~simulator.events.LogEvent` objects in file
-order.  Bad items are reported to the :class:`~simulator.events.Report` with their
-origin and skipped; ``Report(strict=True)`` makes the first one raise instead.
-Memory stays constant: files are streamed, gzip is decompressed incrementally, and a
-directory tree is walked lazily.  Events are *not* sorted here; see
+``read_events`` takes files, directories (plain folders or CloudTrail's S3 layout),
+``-`` for standard input and ``s3://`` URLs (:mod:`simulator.sources.s3`), detects
+each file's format from its content (or uses the ``format`` given), and yields
+:class:`~simulator.events.LogEvent` objects in file order.  Bad items are reported to
+the :class:`~simulator.events.Report` with their origin and skipped;
+``Report(strict=True)`` makes the first one raise instead.  Memory stays constant:
+files are streamed, gzip is decompressed incrementally, and a directory tree is walked
+lazily.  Events are *not* sorted here; see
 :mod:`simulator.reorder`.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from simulator.events import LogEvent, Report
-from simulator.sources._chunks import DEFAULT_MAX_DECOMPRESSED_BYTES, STDIN
+from simulator.sources._chunks import DEFAULT_MAX_DECOMPRESSED_BYTES, STDIN, is_s3_url
 from simulator.sources.formats import (
     EVENT_OVERHEAD_BYTES,
     MAX_EVENT_BYTES,
@@ -35,6 +36,7 @@ __all__ = [
     "PathFilter",
     "ReadOptions",
     "detect_format",
+    "is_s3_url",
     "read_events",
     "read_file",
 ]

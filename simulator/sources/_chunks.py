@@ -18,6 +18,7 @@ from typing import BinaryIO
 from simulator.events import ProblemKind
 
 STDIN = "-"
+S3_SCHEME = "s3://"
 GZIP_MAGIC = b"\x1f\x8b"
 CHUNK_BYTES = 1 << 20
 # Real CloudTrail files are at most tens of megabytes once decompressed; 1 GiB leaves
@@ -34,8 +35,17 @@ class FileProblem(Exception):
         self.detail = detail
 
 
+def is_s3_url(path: str) -> bool:
+    """Whether ``path`` names an S3 object or prefix (read by :mod:`simulator.sources.s3`)."""
+    return path.startswith(S3_SCHEME)
+
+
 def open_binary(path: str) -> BinaryIO:
     """Open ``path`` for binary reading.  Tests replace this to count opened files."""
+    if is_s3_url(path):
+        from simulator.sources.s3 import open_object
+
+        return open_object(path)
     return open(path, "rb")
 
 

@@ -9,6 +9,9 @@ Across accounts and regions, files are listed day by day and sorted by the deliv
 stamp in their names, so events reach the reorder window roughly in time order
 whatever the shape of the tree.  Memory is one day's file names plus one small
 iterator per account/region, however many days the tree holds.
+
+The walk lists directories through a :class:`Lister`: the local file system here, S3
+in :mod:`simulator.sources.s3` (``s3://`` sources), so both prune the same way.
 """
 
 from __future__ import annotations
@@ -17,12 +20,13 @@ import heapq
 import itertools
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from simulator.events import ProblemKind, Report
-from simulator.sources._chunks import STDIN
+from simulator.sources._chunks import STDIN, is_s3_url
 
 AWS_LOGS = "AWSLogs"
 CLOUDTRAIL = "CloudTrail"
@@ -90,16 +94,63 @@ class PathFilter:
         )
 
 
+class Entry(Protocol):
+    """One item of a directory listing (``os.DirEntry`` has this shape)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def path(self) -> str: ...
+
+    def is_dir(self) -> bool: ...
+
+
+class Lister:
+    """Lists directories for a walk; this one reads the local file system."""
+
+    def scan(self, path: str, report: Report) -> Sequence[Entry]:
+        """The entries of directory ``path``, sorted by name; problems go to ``report``."""
+        try:
+            with os.scandir(path) as entries:
+                return sorted(entries, key=lambda entry: entry.name)
+        except OSError as error:
+            report.add(ProblemKind.UNREADABLE_FILE, path, error.strerror or str(error))
+            return []
+
+    def scan_all(self, paths: Sequence[str], report: Report) -> list[Sequence[Entry]]:
+        """:meth:`scan` for several directories (a remote lister may list them at once)."""
+        return [self.scan(path, report) for path in paths]
+
+
+_LOCAL = Lister()
+
+
 def iter_log_files(path: str, path_filter: PathFilter, report: Report) -> Iterator[str]:
     """The files to read for ``path``: itself if it is a file, else its log files."""
+    if is_s3_url(path):
+        from simulator.sources.s3 import iter_s3_log_files
+
+        yield from iter_s3_log_files(path, path_filter, report)
+        return
     if path == STDIN or not os.path.isdir(path):
         yield path
         return
-    position = _layout_position(path)
+    components = os.path.abspath(path).split(os.sep)
+    yield from walk(path, layout_position(components), path_filter, report, _LOCAL)
+
+
+def walk(path: str, position: _Position | None, path_filter: PathFilter, report: Report,
+         lister: Lister) -> Iterator[str]:
+    """The log files under directory ``path``, listed with ``lister``, in delivery order.
+
+    ``position`` is where ``path`` sits in the S3 layout (:func:`layout_position`), or
+    None for a directory outside any ``AWSLogs`` tree.
+    """
     if position is None:
-        yield from _walk_plain(path, path_filter, report)
+        yield from _walk_plain(path, path_filter, report, lister)
     else:
-        yield from _walk_layout(path, position, path_filter, report)
+        yield from _walk_layout(path, position, path_filter, report, lister)
 
 
 def is_log_file_name(name: str) -> bool:
@@ -122,9 +173,10 @@ class _Position:
         return _Position((*self.parts, name))
 
 
-def _layout_position(path: str) -> _Position | None:
-    """The position of ``path`` inside an ``AWSLogs`` tree, or None if not inside one."""
-    components = os.path.abspath(path).split(os.sep)
+def layout_position(components: Sequence[str]) -> _Position | None:
+    """Where the directory named by path ``components`` sits inside an ``AWSLogs`` tree,
+    or None if not inside one."""
+    components = list(components)
     if AWS_LOGS not in components:
         return None
     index = len(components) - 1 - components[::-1].index(AWS_LOGS)
@@ -136,83 +188,74 @@ def _layout_position(path: str) -> _Position | None:
     return _Position(tuple(rest))
 
 
-def _scan(path: str, report: Report) -> list[os.DirEntry[str]]:
-    try:
-        with os.scandir(path) as entries:
-            return sorted(entries, key=lambda entry: entry.name)
-    except OSError as error:
-        report.add(ProblemKind.UNREADABLE_FILE, path, error.strerror or str(error))
-        return []
-
-
-def _walk_plain(path: str, path_filter: PathFilter, report: Report) -> Iterator[str]:
-    for entry in _scan(path, report):
+def _walk_plain(path: str, path_filter: PathFilter, report: Report,
+                lister: Lister) -> Iterator[str]:
+    for entry in lister.scan(path, report):
         if entry.name.startswith(".") or entry.name == DIGEST_MARK:
             continue
         if entry.is_dir():
             if entry.name == AWS_LOGS:
-                yield from _walk_layout(entry.path, _Position(()), path_filter, report)
+                yield from _walk_layout(entry.path, _Position(()), path_filter, report, lister)
             else:
-                yield from _walk_plain(entry.path, path_filter, report)
+                yield from _walk_plain(entry.path, path_filter, report, lister)
         elif is_log_file_name(entry.name) and path_filter.allows_name(entry.name):
             yield entry.path
 
 
-def _walk_layout(
-    path: str, position: _Position, path_filter: PathFilter, report: Report
-) -> Iterator[str]:
+def _walk_layout(path: str, position: _Position, path_filter: PathFilter, report: Report,
+                 lister: Lister) -> Iterator[str]:
     if not _allowed(position, path_filter):
         return
     day_streams = [
-        _days(region_path, region_position, path_filter, report)
-        for region_path, region_position in _regions(path, position, path_filter, report)
+        _days(region_path, region_position, path_filter, report, lister)
+        for region_path, region_position in _regions(path, position, path_filter, report,
+                                                     lister)
     ]
     merged = heapq.merge(*day_streams, key=lambda item: item[0])
     for _, group in itertools.groupby(merged, key=lambda item: item[0]):
-        yield from _day_files([day_path for _, day_path in group], path_filter, report)
+        yield from _day_files([day_path for _, day_path in group], path_filter, report, lister)
 
 
-def _regions(
-    path: str, position: _Position, path_filter: PathFilter, report: Report
-) -> Iterator[tuple[str, _Position]]:
+def _regions(path: str, position: _Position, path_filter: PathFilter, report: Report,
+             lister: Lister) -> Iterator[tuple[str, _Position]]:
     """Directories at the region level or below, each with its position."""
     if len(position.parts) >= _LAYOUT.index("region") + 1:
         yield path, position
         return
-    for entry in _scan(path, report):
+    for entry in lister.scan(path, report):
         if not entry.is_dir():
             continue
         if position.level == "account" and _ORG_ID.fullmatch(entry.name):
             # An organization trail: the accounts are one level further down.
-            yield from _regions(entry.path, position, path_filter, report)
+            yield from _regions(entry.path, position, path_filter, report, lister)
             continue
         child = position.child(entry.name)
         if _allowed(child, path_filter):
-            yield from _regions(entry.path, child, path_filter, report)
+            yield from _regions(entry.path, child, path_filter, report, lister)
 
 
-def _days(
-    path: str, position: _Position, path_filter: PathFilter, report: Report
-) -> Iterator[tuple[date, str]]:
+def _days(path: str, position: _Position, path_filter: PathFilter, report: Report,
+          lister: Lister) -> Iterator[tuple[date, str]]:
     """(day, directory) for each day directory under ``path``, in date order."""
     if position.level == "file":
         day = _position_date(position)
         if day is not None:
             yield day, path
         return
-    for entry in _scan(path, report):
+    for entry in lister.scan(path, report):
         if entry.is_dir() and _NUMBER.fullmatch(entry.name):
             child = position.child(entry.name)
             if _allowed(child, path_filter):
-                yield from _days(entry.path, child, path_filter, report)
+                yield from _days(entry.path, child, path_filter, report, lister)
 
 
-def _day_files(day_paths: Iterable[str], path_filter: PathFilter, report: Report) -> list[str]:
+def _day_files(day_paths: Sequence[str], path_filter: PathFilter, report: Report,
+               lister: Lister) -> list[str]:
     """The log files of one day across accounts and regions, by delivery stamp."""
     files = [
         (_delivery_stamp(entry.name), entry.name, entry.path)
-        for day_path in day_paths
-        for entry in _scan(day_path, report)
+        for listing in lister.scan_all(day_paths, report)
+        for entry in listing
         if not entry.is_dir()
         and is_log_file_name(entry.name)
         and path_filter.allows_name(entry.name)

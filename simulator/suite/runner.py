@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import heapq
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import orjson
@@ -20,12 +20,15 @@ import orjson
 from simulator.composite import CompositeAlarm, alarm_name_from_reference
 from simulator.decision import AlarmState
 from simulator.events import LogEvent, Report
+from simulator.metric_filter import MetricFilter
 from simulator.metrics import Datapoint
-from simulator.pipeline import MetricPipeline
+from simulator.pipeline import EventScorer, MetricPipeline, ScoredEvent
 from simulator.reorder import reorder
 from simulator.scenario import load_scenario
+from simulator.scoring import LOCAL_ENGINE, chosen_engine, open_engine
 from simulator.simulation import Simulation, SimulationSettings, Transition
-from simulator.sources import read_events
+from simulator.sources import Format, PathFilter, ReadOptions, read_events
+from simulator.sources.tree import iter_log_files
 from simulator.suite.model import (
     AlarmCase,
     AnyAlarm,
@@ -258,31 +261,57 @@ def _datapoints(test_file: TestFile, filters: list, source: EventSource, report:
     streams: list[Iterator[Datapoint]] = [iter(sorted(source.datapoints,
                                                       key=lambda d: d.timestamp_ms))]
     if source.inline or source.files or source.synth:
-        events = _noting_first(_events(test_file, source, report), first_event)
         pipeline = MetricPipeline(filters, report,
                                   default_value_mode=test_file.settings.default_value_mode)
-        streams.append(pipeline.run(events))
+        events = _noting_first(_events(test_file, source, report, pipeline.scorer),
+                               first_event)
+        streams.append(pipeline.run_scored(events))
     return heapq.merge(*streams, key=lambda d: d.timestamp_ms)
 
 
-def _noting_first(events: Iterator[LogEvent], first: list[int] | None) -> Iterator[LogEvent]:
+def _noting_first(events: Iterator[ScoredEvent],
+                  first: list[int] | None) -> Iterator[ScoredEvent]:
     for event in events:
         if first is not None and not first:
             first.append(event.timestamp_ms)
         yield event
 
 
-def _events(test_file: TestFile, source: EventSource, report: Report) -> Iterator[LogEvent]:
+def _events(test_file: TestFile, source: EventSource, report: Report,
+            scorer: EventScorer) -> Iterator[ScoredEvent]:
     inline = iter(sorted(source.inline, key=lambda e: e.timestamp_ms))
-    streams: list[Iterator[LogEvent]] = [inline]
+    streams: list[Iterator[ScoredEvent]] = [scorer.score_events(inline)]
     window = test_file.settings.reorder_window_ms
     for path, fmt in source.files:
-        streams.append(reorder(read_events([path], report, format=fmt), report,
+        streams.append(reorder(_file_events(path, fmt, report, scorer), report,
                                window_ms=window))
     if source.synth is not None:
         scenario_path, seed = source.synth
-        streams.append(_synth_events(scenario_path, seed))
+        streams.append(scorer.score_events(_synth_events(scenario_path, seed)))
     return heapq.merge(*streams, key=lambda e: e.timestamp_ms)
+
+
+def _file_events(path: str, fmt: str, report: Report,
+                 scorer: EventScorer) -> Iterator[ScoredEvent]:
+    """The events of an ``events_from`` source, scored here or by the chosen engine
+    (``cwpattern test --engine dask``)."""
+    if chosen_engine() == LOCAL_ENGINE:
+        yield from scorer.score_events(read_events([path], report, format=fmt))
+        return
+    yield from _engine_events(scorer.filters, path, fmt, report, scorer.unmatched)
+
+
+def _engine_events(filters: Sequence[MetricFilter], path: str, fmt: str, report: Report,
+                   unmatched: tuple) -> Iterator[ScoredEvent]:
+    """What :class:`simulator.replay.ReplayRun` does with an engine, for one source."""
+    with open_engine(filters, ReadOptions(format=Format(fmt)), jobs=1) as score:
+        for scored in score(iter_log_files(path, PathFilter(), report)):
+            report.absorb(scored.report)
+            for index, (timestamp, outcome) in enumerate(zip(scored.timestamps,
+                                                             scored.outcomes, strict=True)):
+                yield ScoredEvent(timestamp, scored.origins[index],
+                                  unmatched if outcome is None else outcome,
+                                  scored.contributors.get(index))
 
 
 def _synth_events(scenario_path: str, seed: int | None) -> Iterator[LogEvent]:
