@@ -148,7 +148,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
 def _encode(score: FileScore) -> dict[str, Any]:
     return {
         "path": score.path, "size": score.size, "timestamps": score.timestamps,
-        "origins": score.origins,
+        "origins": score.all_origins(),
         "outcomes": [None if outcome is None else [_outcome(item) for item in outcome]
                      for outcome in score.outcomes],
         "contributors": [[index, list(who)] for index, who in score.contributors.items()],

@@ -25,7 +25,7 @@ Why file scores, not per-(metric, minute) aggregates
     sequencing step runs exactly as in a local replay, so the report is byte-identical
     for any cluster and any number of workers.  The price is transfer: about 20 bytes
     per event (time, outcome, and the origin's line or record number: origins are
-    shipped as numbers, see :class:`_PackedScore`) instead of a few per minute.
+    shipped as numbers, see :func:`simulator.scoring.pack_score`) instead of a few per minute.
 
 Workers rebuild the metric filters from their PutMetricFilter parameters (what the
 process pool sends) and keep them compiled per process, keyed by a token, so a worker
@@ -44,20 +44,24 @@ import hashlib
 import importlib.metadata
 import itertools
 import os
-import re
 import threading
 import uuid
-from array import array
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
 from importlib.metadata import version as installed_version
 from types import ModuleType
 from typing import Any
 
 from simulator.extras import import_extra
 from simulator.metric_filter import MetricFilter
-from simulator.scoring import Engine, FileScore, _filter_params, _init_worker, score_file
+from simulator.scoring import (
+    Engine,
+    FileScore,
+    _filter_params,
+    _init_worker,
+    pack_score,
+    score_file,
+)
 from simulator.sources import STDIN, ReadOptions
 
 #: Files scored by one task: enough to amortise the scheduler's per-task cost (a few
@@ -129,9 +133,9 @@ class DaskScorer:
                                          self.read_options, batch,
                                          key=f"cwpattern-score-{run}-{index}"))
             if len(pending) >= limit:
-                yield from map(_unpack, pending.popleft().result())
+                yield from pending.popleft().result()
         while pending:
-            yield from map(_unpack, pending.popleft().result())
+            yield from pending.popleft().result()
 
     def __exit__(self, *exc: object) -> None:
         try:
@@ -143,13 +147,13 @@ class DaskScorer:
 
 
 def score_batch(token: str, filter_params: list[dict[str, Any]], read_options: ReadOptions,
-                paths: Sequence[str]) -> list[FileScore | _PackedScore]:
+                paths: Sequence[str]) -> list[FileScore]:
     """Score consecutive files in a worker (a Dask task); one score per file, in order."""
     with _INSTALL_LOCK:  # one set of filters at a time per process; see _installed
         if _installed["token"] != token:
             _init_worker(filter_params, read_options)
             _installed["token"] = token
-        return [_pack(score_file(path)) for path in paths]
+        return [pack_score(score_file(path)) for path in paths]
 
 
 # The filters installed in this worker process (scoring.score_file reads them from a
@@ -157,43 +161,6 @@ def score_batch(token: str, filter_params: list[dict[str, Any]], read_options: R
 # serving replays with different filters, never score with another's filters.
 _installed: dict[str, str | None] = {"token": None}
 _INSTALL_LOCK = threading.Lock()
-
-
-@dataclass(frozen=True)
-class _PackedScore:
-    """A :class:`FileScore` on the wire, its origins (``<path>#<n>`` or ``<path>:<n>``,
-    nine tenths of its bytes) replaced by their numbers; :func:`_unpack` restores them."""
-
-    score: FileScore  # with no origins
-    prefix: str
-    numbers: array[int]
-
-
-def _pack(score: FileScore) -> FileScore | _PackedScore:
-    """The compact form of ``score``, or ``score`` itself if an origin does not fit it."""
-    origins = score.origins
-    if not origins or len(origins[0]) <= len(score.path):
-        return score
-    prefix = origins[0][: len(score.path) + 1]
-    if prefix[-1] not in "#:":
-        return score
-    numbers = array("q")
-    for origin in origins:
-        digits = origin[len(prefix):]
-        if not (origin.startswith(prefix) and _CANONICAL_NUMBER.fullmatch(digits)):
-            return score
-        numbers.append(int(digits))
-    return _PackedScore(replace(score, origins=[]), prefix, numbers)
-
-
-def _unpack(item: FileScore | _PackedScore) -> FileScore:
-    if isinstance(item, FileScore):
-        return item
-    prefix = item.prefix
-    return replace(item.score, origins=[f"{prefix}{number}" for number in item.numbers])
-
-
-_CANONICAL_NUMBER = re.compile(r"0|[1-9][0-9]{0,17}")  # what str(int) gives back
 
 
 def _batches(paths: Iterable[str], size: int) -> Iterator[list[str]]:

@@ -164,6 +164,7 @@ class MetricPipeline:
         self.datapoints = 0
         self.scorer = EventScorer(filters)
         self._stats = [self.stats[n] for n in names]
+        self._minute: _Minute | None = None
 
     def run(self, events: Iterable[LogEvent]) -> Iterator[Datapoint]:
         """Yield each closed minute's datapoints, in minute order."""
@@ -172,28 +173,37 @@ class MetricPipeline:
     def run_scored(self, events: Iterable[ScoredEvent]) -> Iterator[Datapoint]:
         """:meth:`run` for events already scored by an :class:`EventScorer` of the same
         filters (in this process or another)."""
-        minute: _Minute | None = None
         for event in events:
             start = event.timestamp_ms - event.timestamp_ms % MINUTE_MS
-            if minute is None or start > minute.start:
-                if minute is not None:
-                    yield from self._publish(minute)
-                minute = _Minute(start, len(self.filters))
-            elif start < minute.start:
-                self.report.add(ProblemKind.LATE, event.origin, _late_detail(event, minute))
+            if self._minute is not None and start < self._minute.start:
+                self.report.add(ProblemKind.LATE, event.origin,
+                                _late_detail(event, self._minute))
                 continue
-            self._observe(event, minute)
-        if minute is not None:
-            yield from self._publish(minute)
+            yield from self.enter_minute(start)
+            self.observe(event.outcomes, event)
+        yield from self.close()
 
-    def _observe(self, event: ScoredEvent, minute: _Minute) -> None:
-        self.events_seen += 1
-        if event.outcomes is self.scorer.unmatched:
-            for index, stats in enumerate(self._stats):
-                stats.unmatched += 1
-                minute.unmatched[index] += 1
+    # The steps of run_scored, for sequencers that feed events in bulk
+    # (simulator.sequencer): enter_minute before each event in time order, observe
+    # each event, or observe_unmatched for many unmatched events of the current minute,
+    # and close at the end.
+
+    def enter_minute(self, start: int) -> Iterator[Datapoint]:
+        """Make ``start`` the current minute, publishing the previous one if it is older."""
+        if self._minute is None or start > self._minute.start:
+            if self._minute is not None:
+                yield from self._publish(self._minute)
+            self._minute = _Minute(start, len(self.filters))
+
+    def observe(self, outcomes: tuple[FilterOutcome, ...], event: ScoredEvent) -> None:
+        """One event of the current minute (``event`` names its origin for problems)."""
+        minute = self._minute
+        assert minute is not None
+        if outcomes is self.scorer.unmatched:
+            self.observe_unmatched(1)
             return
-        for index, outcome in enumerate(event.outcomes):
+        self.events_seen += 1
+        for index, outcome in enumerate(outcomes):
             stats = self._stats[index]
             if outcome is None:
                 stats.unmatched += 1
@@ -207,6 +217,21 @@ class MetricPipeline:
                 key, value = outcome
                 minute.samples.setdefault(key, []).append(value)
                 stats.samples += 1
+
+    def observe_unmatched(self, count: int) -> None:
+        """``count`` events of the current minute that no filter matched."""
+        minute = self._minute
+        assert minute is not None
+        self.events_seen += count
+        for index, stats in enumerate(self._stats):
+            stats.unmatched += count
+            minute.unmatched[index] += count
+
+    def close(self) -> Iterator[Datapoint]:
+        """Publish the last minute."""
+        if self._minute is not None:
+            yield from self._publish(self._minute)
+            self._minute = None
 
     def _skip(self, index: int, event: ScoredEvent, detail: str) -> None:
         self._stats[index].skipped_values += 1

@@ -56,7 +56,7 @@ def reorder(
     for arrival, event in enumerate(events):
         timestamp = event.timestamp_ms
         if floor is not None and timestamp < floor:
-            report.add(ProblemKind.LATE, event.origin, _late_detail(timestamp, floor, window_ms))
+            report.add(ProblemKind.LATE, event.origin, late_detail(timestamp, floor, window_ms))
             continue
         heapq.heappush(heap, (timestamp, arrival, event))
         if newest is None or timestamp > newest:
@@ -71,7 +71,7 @@ def reorder(
         yield heapq.heappop(heap)[2]
 
 
-def _late_detail(timestamp: int, floor: int, window_ms: int) -> str:
+def late_detail(timestamp: int, floor: int, window_ms: int) -> str:
     return (
         f"timestamp {format_iso_ms(timestamp)} is {floor - timestamp} ms behind the "
         f"watermark {format_iso_ms(floor)} (reorder window {window_ms} ms)"

@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -33,8 +33,9 @@ from simulator.events import Report
 from simulator.metric_filter import MetricFilter
 from simulator.metrics import Datapoint, MetricKey
 from simulator.pipeline import MetricPipeline, ScoredEvent
-from simulator.reorder import DEFAULT_WINDOW_MS, reorder
+from simulator.reorder import DEFAULT_WINDOW_MS
 from simulator.scoring import EngineChoice, FileScore, _filter_params, open_engine
+from simulator.sequencer import Sequencer
 from simulator.simulation import Simulation, SimulationResult, SimulationSettings
 from simulator.sources import (
     DEFAULT_MAX_DECOMPRESSED_BYTES,
@@ -211,6 +212,7 @@ class ReplayRun:
         self.pipeline = MetricPipeline(filters, self.report,
                                        default_value_mode=options.default_value_mode)
         self.contributors = {f.filter_name: ContributorTable() for f in filters}
+        self._names = [f.filter_name for f in filters]
         self.metrics: dict[MetricKey, MetricSummary] = {}
         self.files = 0
         self.start_ms: int | None = None
@@ -227,15 +229,23 @@ class ReplayRun:
                          options.engine_choice()) as engine:
             score = checkpoint.wrap(engine) if checkpoint is not None else engine
             paths = _files(self.sources, options.path_filter, self.report)
-            ordered = reorder(self._events(score(paths)), self.report,
-                              window_ms=options.reorder_window_ms)
+            sequencer = Sequencer(self.pipeline, self.report, options.reorder_window_ms,
+                                  on_release=self._released)
             try:
-                for datapoint in self.pipeline.run_scored(self._used(ordered)):
-                    self.metrics.setdefault(datapoint.key, MetricSummary()).add(datapoint)
-                    yield datapoint
+                for score_of_file in score(paths):
+                    self.report.absorb(score_of_file.report)
+                    self.files += 1
+                    self._show(score_of_file)
+                    yield from self._summarised(sequencer.feed(score_of_file))
+                yield from self._summarised(sequencer.finish())
             finally:
                 if checkpoint is not None:
                     checkpoint.close()
+
+    def _summarised(self, datapoints: Iterator[Datapoint]) -> Iterator[Datapoint]:
+        for datapoint in datapoints:
+            self.metrics.setdefault(datapoint.key, MetricSummary()).add(datapoint)
+            yield datapoint
 
     def _checkpoint(self) -> Checkpoint | None:
         """The checkpoint of this replay (``options.checkpoint_dir``), if any."""
@@ -252,19 +262,6 @@ class ReplayRun:
             raise CheckpointError("standard input cannot be checkpointed")
         return Checkpoint(options.checkpoint_dir, fingerprint)
 
-    def _events(self, scores: Iterable[FileScore]) -> Iterator[ScoredEvent]:
-        """Scored files, in file order, as one stream of scored events."""
-        unmatched = self.pipeline.scorer.unmatched
-        for score in scores:
-            self.report.absorb(score.report)
-            self.files += 1
-            self._show(score)
-            origins, found = score.origins, score.contributors
-            for index, (timestamp, outcome) in enumerate(zip(score.timestamps, score.outcomes,
-                                                             strict=True)):
-                yield ScoredEvent(timestamp, origins[index],
-                                  unmatched if outcome is None else outcome, found.get(index))
-
     def _show(self, score: FileScore) -> None:
         if self.state is None or self.progress is None:
             return
@@ -273,19 +270,15 @@ class ReplayRun:
         self.state.events += len(score.timestamps)
         self.progress(self.state)
 
-    def _used(self, events: Iterable[ScoredEvent]) -> Iterator[ScoredEvent]:
+    def _released(self, event: ScoredEvent | None, timestamp: int, count: int) -> None:
         """Events in time order: note the time span and who is behind each match."""
-        names = [f.filter_name for f in self.filters]
-        for event in events:
-            if self.start_ms is None:
-                self.start_ms = event.timestamp_ms - event.timestamp_ms % MINUTE_MS
-            self.end_ms = event.timestamp_ms
-            who = event.contributor
-            if who is not None:
-                for name, outcome in zip(names, event.outcomes, strict=True):
-                    if outcome is not None:
-                        self.contributors[name].add(who)
-            yield event
+        if self.start_ms is None:
+            self.start_ms = timestamp - timestamp % MINUTE_MS
+        self.end_ms = timestamp
+        if event is not None and event.contributor is not None:
+            for name, outcome in zip(self._names, event.outcomes, strict=True):
+                if outcome is not None:
+                    self.contributors[name].add(event.contributor)
 
 
 def replay(filters: Sequence[MetricFilter], alarms: Sequence[AnyAlarm],

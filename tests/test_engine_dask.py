@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 import simulator.engine_dask as engine_dask
+import simulator.scoring as scoring
 from cwpattern.cli import main
 from simulator.events import Report
 from simulator.replay import ReplayOptions, replay
@@ -214,10 +215,11 @@ DELIVERED = ("trail/AWSLogs/111122223333/CloudTrail/eu-west-1/2024/03/04/"
 ], ids=["records", "lines", "empty file"])
 def test_origins_travel_as_numbers_and_come_back_identical(path, origins) -> None:
     score = _score(path, origins)
-    packed = engine_dask._pack(score)
-    assert engine_dask._unpack(packed) == score
+    packed = scoring.pack_score(score)
+    assert scoring.unpack_score(packed) == score
+    assert packed.all_origins() == origins
     if origins:
-        assert packed.score.origins == []
+        assert packed.origins == []
         assert len(pickle.dumps(packed)) < len(pickle.dumps(score))
 
 
@@ -229,7 +231,7 @@ def test_origins_travel_as_numbers_and_come_back_identical(path, origins) -> Non
 ], ids=["leading zero", "mixed", "other prefix", "no number"])
 def test_origins_that_do_not_fit_the_compact_form_travel_as_text(origins) -> None:
     score = _score("t/a.json", origins)
-    assert engine_dask._pack(score) is score
+    assert scoring.pack_score(score) is score
 
 
 @pytest.mark.parametrize("command", ["replay", "test"])

@@ -309,7 +309,7 @@ def _engine_events(filters: Sequence[MetricFilter], path: str, fmt: str, report:
             report.absorb(scored.report)
             for index, (timestamp, outcome) in enumerate(zip(scored.timestamps,
                                                              scored.outcomes, strict=True)):
-                yield ScoredEvent(timestamp, scored.origins[index],
+                yield ScoredEvent(timestamp, scored.origin(index),
                                   unmatched if outcome is None else outcome,
                                   scored.contributors.get(index))
 
