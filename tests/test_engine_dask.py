@@ -160,6 +160,17 @@ alarm_tests:
     assert results[1] == results[0]
 
 
+def test_cwpattern_sweep_scores_on_the_cluster_with_the_same_ranking(cluster) -> None:
+    head = ["--config", str(CONFIG),
+            str(FIXTURES / "sweep" / "events.jsonl.gz"), "--threshold", "1,5",
+            "--json"]
+    local = run(*head, "--jobs", "1", command="sweep")
+    dask = run(*head, "--engine", "dask", "--scheduler", cluster, command="sweep")
+    assert local[0] == 0
+    assert dask[:2] == local[:2]
+    assert len(json.loads(dask[1])["configurations"]) == 2
+
+
 def test_strict_mode_stops_at_the_first_bad_item_with_its_origin(cluster, tmp_path) -> None:
     folder = _late_and_bad(tmp_path)
     code, _, stderr = run(str(folder), "--engine", "dask", "--scheduler", cluster, "--strict")

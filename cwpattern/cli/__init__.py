@@ -32,6 +32,11 @@ class _Group(click.Group):
         except UserError as error:
             click.echo(f"cwpattern: {error}", err=True)
             ctx.exit(error.exit_code)
+        except ImportError as error:
+            if type(error).__name__ != "MissingExtraError":  # an optional extra's message
+                raise
+            click.echo(f"cwpattern: {error}", err=True)
+            ctx.exit(EXIT_USAGE)
         except BrokenPipeError:
             # The reader went away (``| head``): stop quietly, as grep does.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

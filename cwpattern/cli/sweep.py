@@ -20,6 +20,7 @@ from typing import Any
 
 import click
 
+from cwpattern.cli.engine import engine_options
 from cwpattern.cli.errors import UserError
 from cwpattern.cli.progress import ProgressLine
 from cwpattern.cli.replay import (
@@ -129,6 +130,7 @@ def _treat_missing(text: str) -> str:
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also draw time to detect against false alarms to this PNG (needs "
                    "matplotlib: pip install 'cwpattern[plot]').")
+@engine_options
 @source_options
 def sweep(config_path: Path, sources: tuple[str, ...], alarm_name: str | None,
           thresholds: tuple[float, ...], periods: tuple[int, ...],
