@@ -13,7 +13,10 @@ Translated: JSON patterns with string equality and wildcards (``startswith``,
 EXISTS``, ``&&``/``||`` and wildcard selectors; text patterns of terms (on the raw
 line, ``$line``).  Not translated (:class:`Untranslatable` says why): regexes (RE2 and
 jq's Oniguruma read them differently) and space-delimited patterns (jq has no field
-splitter that treats quotes and brackets as AWS does).
+splitter that treats quotes and brackets as AWS does).  jq 1.6's ``contains`` and
+``startswith`` compare C strings, so a NUL stops them early: patterns with a NUL are
+refused, and events with one may get a different answer from jq (the benchmark's
+CloudTrail data has none).
 
 Literals are JSON-encoded into jq string literals, so a pattern can never inject jq
 code (a backslash becomes ``\\\\``, so ``\\(`` interpolation cannot appear).

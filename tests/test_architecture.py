@@ -53,3 +53,25 @@ def test_importing_the_core_does_not_load_the_simulator() -> None:
             "print(any(m.startswith('simulator') for m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_every_name_the_simulator_package_exports_resolves() -> None:
+    import importlib
+
+    simulator = importlib.import_module("simulator")
+    for name in simulator.__all__:
+        value = getattr(simulator, name)
+        assert value.__name__ == name
+        assert name in dir(simulator)
+
+
+def test_reading_events_does_not_load_the_alarm_and_deploy_modules() -> None:
+    """Worker processes import the scoring path alone (simulator/__init__ is lazy)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, simulator.scoring, simulator.sources; "
+            "print(sorted(m for m in ('simulator.alarm', 'simulator.deploy', "
+            "'simulator.metric_math') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -120,8 +120,12 @@ def test_jq_agrees_with_the_interpreter(data) -> None:
         expression = to_jq(tree)
     except Untranslatable:
         return
+    # jq 1.6's contains() stops at a NUL in the line too (see cwpattern.jq): not compared.
     events = [line.replace("\n", " ") for line in
-              data.draw(st.lists(events_for(tree), min_size=1, max_size=6))]
+              data.draw(st.lists(events_for(tree), min_size=1, max_size=6))
+              if "\x00" not in line]
+    if not events:
+        return
     raw = not to_text(tree).startswith("{")
     # cwpattern reads a message as JSON only when it starts with "{" (no BOM, no prefix).
     program = (f"$line | {expression}" if raw else
