@@ -6,6 +6,7 @@ and noisy), so every script reports ratios; absolute numbers are printed for con
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import subprocess
@@ -15,6 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def no_options(doc: str | None) -> None:
+    """Parse a script's command line when it takes no options (so ``--help`` works)."""
+    argparse.ArgumentParser(description=(doc or "").strip().split("\n\n")[0]).parse_args()
 
 
 def best_of(function: Callable[[], object], repeat: int = 5, number: int = 1) -> float:

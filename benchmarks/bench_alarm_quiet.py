@@ -16,6 +16,8 @@ import random
 import time
 from pathlib import Path
 
+from _common import no_options
+
 from simulator.alarm import MetricAlarm
 from simulator.metrics import Datapoint, MetricKey
 from simulator.simulation import Simulation, SimulationSettings
@@ -88,6 +90,7 @@ def measure(alarms: list[MetricAlarm], datapoints: list[Datapoint], skip: bool):
 
 
 def main() -> None:
+    no_options(__doc__)
     alarms, datapoints = build_alarms(), build_datapoints()
     jump_cpu, jumped = measure(alarms, datapoints, skip=True)
     naive_cpu, naive = measure(alarms, datapoints, skip=False)

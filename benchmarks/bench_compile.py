@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from _common import best_of, fresh_process_seconds, report
+from _common import best_of, fresh_process_seconds, no_options, report
 
 from cwpattern.parser import parse
 
@@ -22,6 +22,7 @@ TYPICAL_REGEX = "".join(re.escape(ch) for ch in TYPICAL)[:200]
 
 
 def main() -> None:
+    no_options(__doc__)
     bare = fresh_process_seconds("pass")
     imported = fresh_process_seconds("import cwpattern")
     seeded = fresh_process_seconds(f"import cwpattern; cwpattern.compile({SEED!r})")

@@ -35,7 +35,7 @@ from pathlib import Path
 from _common import best_of, report
 
 from simulator import scoring
-from simulator.engine_dask import _pack, local_cluster
+from simulator.engine_dask import local_cluster
 from simulator.events import Report
 from simulator.replay import ReplayOptions, replay
 from simulator.scenario import parse_scenario
@@ -94,8 +94,8 @@ def main() -> None:
         seconds = {name: min(values) for name, values in timings.items()}
         scoring_only = seconds.pop("scoring alone")
         scores = score_all(filters, files)
-        shipped = sum(len(pickle.dumps(_pack(s))) for s in scores)  # the task results
-        unpacked = sum(len(pickle.dumps(s)) for s in scores)
+        shipped = sum(len(pickle.dumps(scoring.pack_score(s))) for s in scores)  # task results
+        unpacked = sum(len(pickle.dumps(scoring.unpack_score(s))) for s in scores)
     rows = [{"run": name, "seconds": value, "events/s": events / value,
              "speed-up": seconds["local"] / value, "against": "local"}
             for name, value in seconds.items()]

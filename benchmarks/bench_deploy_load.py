@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from _common import best_of, report
+from _common import best_of, no_options, report
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "fixtures" / "deploy"))
@@ -51,6 +51,7 @@ def big_state() -> dict:
 
 
 def main() -> None:
+    no_options(__doc__)
     yaml_text = CFN_YAML.read_text()
     yaml_baseline = best_of(lambda: yaml.compose(yaml_text, Loader=yaml.SafeLoader), repeat=5)
     yaml_load = best_of(lambda: load(CFN_YAML), repeat=5)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 import time
 
-from _common import best_of, report
+from _common import best_of, no_options, report
 
 from simulator.alarm import MetricAlarm
 from simulator.alarm_timeline import MinuteSeries, StateChange
@@ -62,6 +62,7 @@ def base_alarm() -> MetricAlarm:
 
 
 def main() -> None:
+    no_options(__doc__)
     datapoints = week_of_datapoints()
     settings = SimulationSettings(start_ms=START_MS)
     data_end = START_MS + WEEK_MINUTES * MINUTE_MS

@@ -27,7 +27,7 @@ import tracemalloc
 from functools import partial
 from pathlib import Path
 
-from _common import report
+from _common import no_options, report
 
 import cwpattern
 
@@ -139,6 +139,7 @@ def backtracking_rows() -> list[dict]:
 
 
 def main() -> None:
+    no_options(__doc__)
     generate = _generator()
     rows = hostile_rows(generate)
     report("hostile_inputs", rows)

@@ -15,11 +15,14 @@ import sys
 import time
 from pathlib import Path
 
+from _common import no_options
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 
 
 def main() -> int:
+    no_options(__doc__)
     scripts = sorted(HERE.glob("bench_*.py"))
     summary = []
     for script in scripts:

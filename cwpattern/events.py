@@ -26,6 +26,7 @@ from cwpattern import ambiguities
 JSON_WHITESPACE = " \t\r\n"
 _BOM = "\ufeff"
 _BOM_BYTES = b"\xef\xbb\xbf"
+_OPENING_BRACES = ("{", b"{")
 
 
 def text_of(message: str | bytes) -> str:
@@ -37,7 +38,9 @@ def text_of(message: str | bytes) -> str:
 
 def json_object(message: str | bytes) -> dict[str, Any] | None:
     """The message's JSON object, or None when the message is not one JSON object."""
-    try:  # the common case first: what orjson accepts needs none of the checks below
+    if message[:1] not in _OPENING_BRACES:  # never hand orjson a large non-object
+        return _json_object_slowly(message)
+    try:  # the common case: what orjson accepts needs none of the checks below
         parsed = orjson.loads(message)
     except orjson.JSONDecodeError:
         return _json_object_slowly(message)

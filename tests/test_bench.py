@@ -137,3 +137,23 @@ def test_jq_agrees_with_the_interpreter(data) -> None:
     assert done.returncode == 0, (program, events, done.stderr)
     answers = [json.loads(line) for line in done.stdout.splitlines()]
     assert answers == [interpreter.matches(tree, event) for event in events]
+
+
+def test_every_benchmark_script_starts_and_explains_itself() -> None:
+    """``--help`` imports each script's modules: a renamed API fails here, not at
+    ``make bench`` time.  The scripts run side by side, as they take a second each."""
+    import sys
+
+    from conftest import REPO
+
+    scripts = sorted(p for p in (REPO / "benchmarks").glob("*.py")
+                     if not p.name.startswith("_"))
+    running = {script.name: subprocess.Popen([sys.executable, script.name, "--help"],
+                                             cwd=script.parent, stdout=subprocess.PIPE,
+                                             stderr=subprocess.PIPE, text=True)
+               for script in scripts}
+    results = {name: (*process.communicate(timeout=120), process.returncode)
+               for name, process in running.items()}
+    failed = {name: stderr for name, (_, stderr, code) in results.items() if code != 0}
+    assert failed == {}
+    assert all(stdout.startswith("usage:") for stdout, _, _ in results.values())
