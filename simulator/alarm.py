@@ -205,10 +205,6 @@ class MetricAlarm:
         return self.comparison_operator in BAND_COMPARISONS
 
     @property
-    def is_high_resolution(self) -> bool:
-        return self.period in HIGH_RESOLUTION_PERIODS
-
-    @property
     def metric_key(self) -> MetricKey | None:
         """The single metric this alarm watches (None for metric-math alarms)."""
         if self.metrics is not None or self.namespace is None or self.metric_name is None:

@@ -63,10 +63,6 @@ class Decision:
     fill_breaches: bool = False
 
     @property
-    def keeps_state(self) -> bool:
-        return self.state is None
-
-    @property
     def good(self) -> tuple[int, ...]:
         """Positions of the used real datapoints that did not breach."""
         return tuple(i for i in self.used if i not in self.breaching)

@@ -297,7 +297,6 @@ class _Suppression:
     """§11.3 bookkeeping for one composite: which state's actions are owed, and the timer."""
 
     owed: AlarmState | None = None
-    owed_since_ms: int = 0
     timer: str | None = None  # "WaitPeriod" | "ExtensionPeriod"
     token: int = 0
 
@@ -616,7 +615,7 @@ class _Run:
         book = self.suppression[composite.name]
         if book.owed is not None and book.timer is not None:
             self._record_suppressed(composite.name, book, change.time_ms, book.timer)
-        book.owed, book.owed_since_ms, book.timer = change.new_state, change.time_ms, None
+        book.owed, book.timer = change.new_state, None
         book.token += 1
         if self.status[composite.suppressor.alarm].state is AlarmState.ALARM:
             self._record_suppressed(composite.name, book, change.time_ms, "Alarm")

@@ -65,11 +65,6 @@ class Statistic:
         return self.kind in SIMPLE_STATISTICS
 
     @property
-    def is_percentile_family(self) -> bool:
-        """True for statistics that need raw samples (spec §4.2: unavailable on negatives)."""
-        return not self.is_simple
-
-    @property
     def low_sample_minimum(self) -> int | None:
         """Fewest samples a ``pNN`` needs before it is trusted (spec §8), or None.
 
