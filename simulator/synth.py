@@ -25,7 +25,7 @@ import itertools
 import math
 import random
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -822,15 +822,19 @@ def synthesize(
     seed: int | None = None,
     labels_path: str | Path | None = None,
     compresslevel: int = 6,
+    progress: Callable[[int, float], None] | None = None,
 ) -> SynthSummary:
     """Generate the scenario and write it: the entry point of ``cwpattern synth``.
 
     ``layout`` is ``jsonl`` (``out`` is a file; ``.gz`` compresses it) or ``s3``
     (``out`` is a directory that receives ``AWSLogs/...``).  ``labels_path`` receives the
-    incident labels as JSON lines.
+    incident labels as JSON lines.  ``progress``, when given, is called now and then with
+    the records generated so far and the share of the scenario's time span they cover.
     """
     chosen = scenario.seed if seed is None else seed
     records = generate(scenario, chosen)
+    if progress is not None:
+        records = _reporting(records, scenario, progress)
     if layout == "jsonl":
         count, files = write_jsonl(records, out), 1
     elif layout == "s3":
@@ -847,4 +851,19 @@ def synthesize(
     labels = incident_labels(scenario, chosen)
     if labels_path is not None:
         write_labels(labels, labels_path)
+    if progress is not None:
+        progress(count, 1.0)
     return SynthSummary(count, files, len(labels))
+
+
+PROGRESS_EVERY = 8192  # records between progress calls (one eventTime parse each)
+
+
+def _reporting(records: Iterable[JsonObject], scenario: Scenario,
+               progress: Callable[[int, float], None]) -> Iterator[JsonObject]:
+    span = max(scenario.end_ms - scenario.start_ms, 1)
+    for count, record in enumerate(records, 1):
+        if count % PROGRESS_EVERY == 0:
+            done = (parse_iso_ms(record["eventTime"]) - scenario.start_ms) / span
+            progress(count, min(max(done, 0.0), 1.0))
+        yield record

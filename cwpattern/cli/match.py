@@ -2,18 +2,23 @@
 
 Reads any supported source (files, CloudTrail S3 trees, ``-`` for standard input),
 prints the messages that match, and exits as grep does: 0 when something matched,
-1 when nothing did, 2 on error.
+1 when nothing did, 2 on error.  A progress line (events read, rate) appears on a
+terminal's stderr while the matches go elsewhere (``--count``, or stdout redirected).
 """
 
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
 import cwpattern
 from cwpattern.cli.errors import UserError
+from cwpattern.cli.progress import ProgressLine, Tally
 from cwpattern.cli.sources import path_filter, report_problems, source_options
+
+PROGRESS_EVERY = 4096  # events between progress updates
 
 
 @click.command("match")
@@ -34,9 +39,13 @@ def match(pattern: str, sources: tuple[str, ...], count: bool, as_json: bool,
     report = Report(strict=strict)
     chosen = path_filter(accounts, regions, start_date, end_date)
     matched = 0
+    line = ProgressLine.for_terminal() if count or not sys.stdout.isatty() else None
+    tally = Tally(line) if line is not None else None
     try:
-        for event in read_events(list(sources) or ["-"], report, format=source_format,
-                                 path_filter=chosen):
+        for read, event in enumerate(read_events(list(sources) or ["-"], report,
+                                                 format=source_format, path_filter=chosen), 1):
+            if tally is not None and read % PROGRESS_EVERY == 0:
+                tally.update(read)
             extracted = compiled.extract(event.message)
             if extracted is None:
                 continue
@@ -49,6 +58,9 @@ def match(pattern: str, sources: tuple[str, ...], count: bool, as_json: bool,
                 click.echo(event.message)
     except BadInputError as error:
         raise UserError(f"bad input (--strict): {error}", exit_code=1) from None
+    finally:
+        if line is not None:
+            line.close()
     if count:
         click.echo(matched)
     report_problems(report)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cwpattern.cli.errors import UserError
+from cwpattern.cli.progress import ProgressLine, Tally
 
 
 @click.command("synth")
@@ -33,10 +34,17 @@ def synth(scenario: Path, out: Path, layout: str, seed: int | None, labels: Path
         raise UserError(str(error)) from None
     except OSError as error:
         raise UserError(f"cannot read {scenario}: {error.strerror}") from None
-    summary = synthesize(loaded, out, layout=layout, seed=seed, labels_path=labels)
+    line = ProgressLine.for_terminal()
+    try:
+        summary = synthesize(loaded, out, layout=layout, seed=seed, labels_path=labels,
+                             progress=Tally(line).update if line is not None else None)
+    finally:
+        if line is not None:
+            line.close()
     if as_json:
         click.echo(json.dumps({"records": summary.records, "files": summary.files,
                                "labels": summary.labels, "out": str(out)}))
     else:
         click.echo(f"wrote {summary.records} records in {summary.files} file(s) to {out}"
                    + (f"; {summary.labels} incident label(s) to {labels}" if labels else ""))
+
