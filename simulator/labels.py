@@ -88,7 +88,7 @@ def find_labels(sources: Sequence[str]) -> Path | None:
     ``scenario/labels.jsonl``), a source file in its own directory.  None when there is no
     such file; :class:`LabelsError` when the sources point at different ones.
     """
-    found: set[Path] = set()
+    found: dict[Path, Path] = {}  # the file itself -> the name the sources gave it
     for source in sources:
         if source == "-":
             continue
@@ -97,13 +97,13 @@ def find_labels(sources: Sequence[str]) -> Path | None:
         for place in places:
             candidate = place / LABELS_FILE_NAME
             if candidate.is_file():
-                found.add(candidate.resolve())
+                found.setdefault(candidate.resolve(), candidate)
                 break
     if len(found) > 1:
-        names = ", ".join(sorted(str(p) for p in found))
+        names = ", ".join(sorted(str(p) for p in found.values()))
         raise LabelsError(f"the sources lie next to several labels files ({names}); "
                           "choose one with --labels")
-    return next(iter(found), None)
+    return next(iter(found.values()), None)
 
 
 def _label(line: bytes | str, where: str) -> IncidentLabel:
