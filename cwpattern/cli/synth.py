@@ -47,4 +47,3 @@ def synth(scenario: Path, out: Path, layout: str, seed: int | None, labels: Path
     else:
         click.echo(f"wrote {summary.records} records in {summary.files} file(s) to {out}"
                    + (f"; {summary.labels} incident label(s) to {labels}" if labels else ""))
-
