@@ -61,23 +61,28 @@ class Sequencer:
         self.matched: list[tuple[int, int, ScoredEvent]] = []  # heap by (time, arrival)
 
     def feed(self, score: FileScore) -> Iterator[Datapoint]:
-        """The events of one file, in arrival order."""
-        contributors = score.contributors
+        """The events of one file, in arrival order.
+
+        After each release nothing buffered is below the floor and at most
+        ``max_buffered`` events wait, so an event that neither raises the floor nor
+        overfills the window cannot release anything: only those that do look.
+        """
+        contributors, outcomes, unmatched = score.contributors, score.outcomes, self.unmatched
         for index, timestamp in enumerate(score.timestamps):
             floor = self.floor
             if floor is not None and timestamp < floor:
                 self.report.add(ProblemKind.LATE, score.origin(index),
                                 late_detail(timestamp, floor, self.window_ms))
                 continue
-            outcome = score.outcomes[index]
+            outcome = outcomes[index]
             self.arrivals += 1
             self.buffered += 1
             if outcome is None:
-                count = self.unmatched.get(timestamp)
+                count = unmatched.get(timestamp)
                 if count is None:
                     heapq.heappush(self.times, timestamp)
                     count = 0
-                self.unmatched[timestamp] = count + 1
+                unmatched[timestamp] = count + 1
             else:
                 event = ScoredEvent(timestamp, score.origin(index), outcome,
                                     contributors.get(index))
@@ -86,7 +91,8 @@ class Sequencer:
                 self.newest = timestamp
                 watermark = timestamp - self.window_ms
                 self.floor = watermark if floor is None else max(floor, watermark)
-            yield from self._release()
+            if self.floor != floor or self.buffered > self.max_buffered:
+                yield from self._release()
 
     def finish(self) -> Iterator[Datapoint]:
         """Release everything still waiting, then close the last minute."""
@@ -95,12 +101,10 @@ class Sequencer:
         yield from self.pipeline.close()
 
     def _oldest(self) -> int:
-        candidates = []
-        if self.times:
-            candidates.append(self.times[0])
-        if self.matched:
-            candidates.append(self.matched[0][0])
-        return min(candidates)
+        times, matched = self.times, self.matched
+        if not times:
+            return matched[0][0]
+        return min(times[0], matched[0][0]) if matched else times[0]
 
     def _release(self) -> Iterator[Datapoint]:
         while self.buffered:
