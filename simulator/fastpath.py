@@ -63,7 +63,7 @@ class NotFast(Exception):
 class FileParts:
     """What a scored file consists of (the fields of a FileScore but its path and size)."""
 
-    __slots__ = ("contributors", "origins", "outcomes", "report", "timestamps")
+    __slots__ = ("contributors", "messages", "origins", "outcomes", "report", "timestamps")
 
     def __init__(self) -> None:
         self.report = Report()
@@ -71,14 +71,17 @@ class FileParts:
         self.origins: list[str] = []
         self.outcomes: list[tuple | None] = []
         self.contributors: dict[int, Contributor] = {}
+        self.messages: dict[int, str] = {}  # matching events' messages, when kept
 
 
 class FastScorer:
     """Scores clean files for an :class:`EventScorer` (see the module docstring)."""
 
-    def __init__(self, scorer: EventScorer, options: ReadOptions) -> None:
+    def __init__(self, scorer: EventScorer, options: ReadOptions,
+                 keep_messages: bool = False) -> None:
         self.scorer = scorer
         self.options = options
+        self.keep_messages = keep_messages
         patterns = [f.pattern for f in scorer.filters]
         self.every_record_needs_message = any(p.kind != "json" for p in patterns)
         tests = [p.compiled.match_document for p in patterns]
@@ -149,6 +152,8 @@ class FastScorer:
         who = contributor(message)
         if who is not None:
             parts.contributors[len(parts.outcomes)] = who
+        if self.keep_messages:
+            parts.messages[len(parts.outcomes)] = message
         parts.outcomes.append(outcome)
 
     def _new_time(self, when: object) -> int:

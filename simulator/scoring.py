@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from simulator.contributors import Contributor, contributor
@@ -49,7 +49,8 @@ class FileScore:
 
     Origins are either listed in ``origins``, or (:func:`pack_score`, nine tenths fewer
     bytes between processes) kept as ``origin_prefix`` plus one number per event; read
-    them with :meth:`origin`.
+    them with :meth:`origin`.  ``messages`` holds the messages of the matching events,
+    by index, when the engine was opened with ``keep_messages`` (``cwpattern match``).
     """
 
     path: str
@@ -61,6 +62,7 @@ class FileScore:
     contributors: dict[int, Contributor]
     origin_prefix: str | None = None
     origin_numbers: array | None = None
+    messages: dict[int, str] = field(default_factory=dict)
 
     def origin(self, index: int) -> str:
         if self.origin_numbers is not None:
@@ -74,11 +76,13 @@ class FileScore:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(filter_params: list[dict[str, Any]], read_options: ReadOptions) -> None:
+def _init_worker(filter_params: list[dict[str, Any]], read_options: ReadOptions,
+                 keep_messages: bool = False) -> None:
     filters = [MetricFilter.from_aws(params) for params in filter_params]
     _WORKER["scorer"] = EventScorer(filters)
     _WORKER["options"] = read_options
-    _WORKER["fast"] = FastScorer(_WORKER["scorer"], read_options)
+    _WORKER["keep_messages"] = keep_messages
+    _WORKER["fast"] = FastScorer(_WORKER["scorer"], read_options, keep_messages)
 
 
 def score_file(path: str) -> FileScore:
@@ -94,28 +98,33 @@ def score_file(path: str) -> FileScore:
     except NotFast:
         return score_file_reference(path)
     return FileScore(path, _size(path), parts.report, parts.timestamps, parts.origins,
-                     parts.outcomes, parts.contributors)
+                     parts.outcomes, parts.contributors, messages=parts.messages)
 
 
 def score_file_reference(path: str) -> FileScore:
     """:func:`score_file` the straightforward way: every event through the general
     reader and the :class:`EventScorer` (the reference for the fast path)."""
     scorer: EventScorer = _WORKER["scorer"]
+    keep_messages: bool = _WORKER["keep_messages"]
     report = Report()
     timestamps: list[int] = []
     origins: list[str] = []
     outcomes: list[tuple | None] = []
     found: dict[int, Contributor] = {}
+    messages: dict[int, str] = {}
     for event in read_file(path, report, _WORKER["options"]):
         outcome = scorer.score(event.message)
         if outcome is not scorer.unmatched:
             who = contributor(event.message)
             if who is not None:
                 found[len(outcomes)] = who
+            if keep_messages:
+                messages[len(outcomes)] = event.message
         timestamps.append(event.timestamp_ms)
         origins.append(event.origin)
         outcomes.append(None if outcome is scorer.unmatched else outcome)
-    return FileScore(path, _size(path), report, timestamps, origins, outcomes, found)
+    return FileScore(path, _size(path), report, timestamps, origins, outcomes, found,
+                     messages=messages)
 
 
 def _size(path: str) -> int:
@@ -166,19 +175,18 @@ class _scorer_pool:
     AHEAD_PER_JOB = 4
 
     def __init__(self, filters: Sequence[MetricFilter], read_options: ReadOptions,
-                 jobs: int) -> None:
-        self.params = [_filter_params(f) for f in filters]
-        self.read_options = read_options
+                 jobs: int, keep_messages: bool = False) -> None:
+        self.worker_args = ([_filter_params(f) for f in filters], read_options, keep_messages)
         self.jobs = jobs
         self.executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Engine:
         if self.jobs <= 1:
-            _init_worker(self.params, self.read_options)
+            _init_worker(*self.worker_args)
             return lambda paths: map(score_file, paths)
         self.executor = ProcessPoolExecutor(
             self.jobs, mp_context=multiprocessing.get_context(_start_method()),
-            initializer=_init_worker, initargs=(self.params, self.read_options))
+            initializer=_init_worker, initargs=self.worker_args)
         return self._ordered
 
     def _ordered(self, paths: Iterable[str]) -> Iterator[FileScore]:
@@ -259,15 +267,19 @@ def chosen_engine() -> EngineChoice:
 
 
 def open_engine(filters: Sequence[MetricFilter], read_options: ReadOptions, jobs: int,
-                choice: EngineChoice | None = None) -> contextlib.AbstractContextManager[Engine]:
+                choice: EngineChoice | None = None, *,
+                keep_messages: bool = False) -> contextlib.AbstractContextManager[Engine]:
     """A context manager yielding the engine ``choice`` (default: :func:`chosen_engine`).
 
     Local: inline for one job, else ``jobs`` worker processes.  Dask: see
     :mod:`simulator.engine_dask` (``jobs`` is not used; the cluster decides).
+    ``keep_messages`` (local only) fills each FileScore's ``messages``.
     """
     choice = choice or chosen_engine()
     if choice.name == "dask":
+        if keep_messages:
+            raise ValueError("keep_messages needs the local engine")
         from simulator.engine_dask import DaskScorer
 
         return DaskScorer(filters, read_options, choice.scheduler)
-    return _scorer_pool(filters, read_options, jobs)
+    return _scorer_pool(filters, read_options, jobs, keep_messages)
