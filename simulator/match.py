@@ -23,8 +23,14 @@ from dataclasses import dataclass
 from simulator.events import Report
 from simulator.metric_filter import MetricFilter
 from simulator.scoring import LOCAL_ENGINE, FileScore, open_engine
-from simulator.sources import STDIN, PathFilter, ReadOptions, is_s3_url, read_file
-from simulator.sources.tree import iter_log_files
+from simulator.sources import (
+    STDIN,
+    PathFilter,
+    ReadOptions,
+    is_s3_url,
+    iter_source_files,
+    read_file,
+)
 
 #: Below this much local input, worker processes cost more than they save.
 MIN_BYTES_FOR_WORKERS = 8 << 20
@@ -59,7 +65,7 @@ def find_matches(pattern: str, sources: Sequence[str], report: Report, *,
     workers = jobs if jobs is not None else _default_jobs(sources, chosen)
     with open_engine([metric_filter], read_options, workers, LOCAL_ENGINE,
                      keep_messages=True) as score:
-        for scored in score(_files(sources, chosen, report)):
+        for scored in score(iter_source_files(sources, chosen, report)):
             report.absorb(scored.report)
             if on_file is not None:
                 on_file(len(scored.timestamps))
@@ -83,7 +89,7 @@ def _one_by_one(metric_filter: MetricFilter, sources: Sequence[str], report: Rep
                 on_file: Callable[[int], None] | None) -> Iterator[Match]:
     """What :func:`simulator.sources.read_events` does, file by file."""
     pattern = metric_filter.pattern
-    for path in _files(sources, path_filter, report):
+    for path in iter_source_files(sources, path_filter, report):
         events = 0
         for event in read_file(path, report, read_options):
             events += 1
@@ -93,17 +99,12 @@ def _one_by_one(metric_filter: MetricFilter, sources: Sequence[str], report: Rep
             on_file(events)
 
 
-def _files(sources: Sequence[str], path_filter: PathFilter, report: Report) -> Iterator[str]:
-    for source in sources:
-        yield from iter_log_files(source, path_filter, report)
-
-
 def _default_jobs(sources: Sequence[str], path_filter: PathFilter) -> int:
     """One per core, unless the input is local and small (the listing stops early)."""
     if any(is_s3_url(source) for source in sources):
         return os.cpu_count() or 1
     size = 0
-    for path in _files(sources, path_filter, Report()):
+    for path in iter_source_files(sources, path_filter, Report()):
         size += os.path.getsize(path) if os.path.isfile(path) else 0
         if size >= MIN_BYTES_FOR_WORKERS:
             return os.cpu_count() or 1

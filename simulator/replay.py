@@ -44,8 +44,8 @@ from simulator.sources import (
     PathFilter,
     ReadOptions,
     is_s3_url,
+    iter_source_files,
 )
-from simulator.sources.tree import iter_log_files
 from simulator.timestamps import MINUTE_MS, format_iso_ms
 
 AnyAlarm = MetricAlarm | CompositeAlarm
@@ -228,7 +228,7 @@ class ReplayRun:
         with open_engine(self.filters, options.read_options(), options.jobs,
                          options.engine_choice()) as engine:
             score = checkpoint.wrap(engine) if checkpoint is not None else engine
-            paths = _files(self.sources, options.path_filter, self.report)
+            paths = iter_source_files(self.sources, options.path_filter, self.report)
             sequencer = Sequencer(self.pipeline, self.report, options.reorder_window_ms,
                                   on_release=self._released)
             try:
@@ -321,11 +321,6 @@ def _observed(datapoints: Iterator[Datapoint],
 # --------------------------------------------------------------------------- sequencing
 
 
-def _files(sources: Sequence[str], path_filter: PathFilter, report: Report) -> Iterator[str]:
-    for source in sources:
-        yield from iter_log_files(source, path_filter, report)
-
-
 def _totals(sources: Sequence[str], options: ReplayOptions) -> dict[str, int | None]:
     """File count and bytes for the progress display (a listing pass, no reading).
 
@@ -335,7 +330,7 @@ def _totals(sources: Sequence[str], options: ReplayOptions) -> dict[str, int | N
     if any(source == "-" or is_s3_url(source) for source in sources):
         return {"files_total": None, "bytes_total": None}
     count = size = 0
-    for path in _files(sources, options.path_filter, Report()):
+    for path in iter_source_files(sources, options.path_filter, Report()):
         count += 1
         size += os.path.getsize(path) if os.path.isfile(path) else 0
     return {"files_total": count, "bytes_total": size}

@@ -25,7 +25,7 @@ from simulator.sources.formats import (
     detect_format,
     read_file,
 )
-from simulator.sources.tree import PathFilter, iter_log_files
+from simulator.sources.tree import PathFilter, iter_log_files, iter_source_files
 
 __all__ = [
     "DEFAULT_MAX_DECOMPRESSED_BYTES",
@@ -37,6 +37,8 @@ __all__ = [
     "ReadOptions",
     "detect_format",
     "is_s3_url",
+    "iter_log_files",
+    "iter_source_files",
     "read_events",
     "read_file",
 ]
@@ -62,10 +64,9 @@ def read_events(
         max_event_bytes=max_event_bytes,
         max_decompressed_bytes=max_decompressed_bytes,
     )
-    chosen = path_filter or PathFilter()
-    for path in [paths] if isinstance(paths, str) else paths:
-        for file_path in iter_log_files(path, chosen, report):
-            yield from read_file(file_path, report, options)
+    sources = [paths] if isinstance(paths, str) else paths
+    for file_path in iter_source_files(sources, path_filter or PathFilter(), report):
+        yield from read_file(file_path, report, options)
 
 
 def _format(value: Format | str) -> Format:

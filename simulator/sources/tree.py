@@ -20,7 +20,7 @@ import heapq
 import itertools
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -315,3 +315,10 @@ def _date(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+def iter_source_files(sources: Iterable[str], path_filter: PathFilter,
+                      report: Report) -> Iterator[str]:
+    """The files to read for several sources, in order (see :func:`iter_log_files`)."""
+    for source in sources:
+        yield from iter_log_files(source, path_filter, report)
