@@ -18,9 +18,9 @@ from pathlib import Path
 
 from _common import no_options
 
-from simulator.alarm import MetricAlarm
+from simulator.alarms.alarm import MetricAlarm
+from simulator.alarms.simulation import Simulation, SimulationSettings
 from simulator.metrics import Datapoint, MetricKey
-from simulator.simulation import Simulation, SimulationSettings
 
 DAYS = 30
 MINUTE_MS = 60_000

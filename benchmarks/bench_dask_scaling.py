@@ -34,15 +34,14 @@ from pathlib import Path
 
 from _common import best_of, report
 
-from simulator import scoring
-from simulator.engine_dask import local_cluster
 from simulator.events import Report
-from simulator.replay import ReplayOptions, replay
-from simulator.scenario import parse_scenario
-from simulator.sources import PathFilter, ReadOptions
-from simulator.sources.tree import iter_log_files
+from simulator.replay import engines, scoring
+from simulator.replay.driver import ReplayOptions, replay
+from simulator.replay.engine_dask import local_cluster
+from simulator.sources import PathFilter, ReadOptions, iter_log_files
 from simulator.suite.loader import load_config
-from simulator.synth import generate, write_s3_tree
+from simulator.synth.generator import generate, write_s3_tree
+from simulator.synth.scenario import parse_scenario
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIG = REPO / "fixtures" / "replay" / "seed.yaml"
@@ -119,7 +118,7 @@ def cost(what: str, seconds: float) -> dict[str, object]:
 
 def score_all(filters: list, files: list[str]) -> list[scoring.FileScore]:
     """Scoring alone, inline: the part of a replay that the workers take over."""
-    with scoring.open_engine(filters, ReadOptions(), jobs=1) as score:
+    with engines.open_engine(filters, ReadOptions(), jobs=1) as score:
         return list(score(files))
 
 

@@ -2,7 +2,7 @@
 by event.
 
 Writes ``--events`` synthetic CloudTrail records (the ``cwpattern bench --synth``
-scenario) in the S3 layout, then times :func:`simulator.match.find_matches` for a JSON
+scenario) in the S3 layout, then times :func:`simulator.replay.match.find_matches` for a JSON
 pattern (the seed filter) and a text pattern (``AccessDenied``): reading event by event
 (``sequential=True``, what ``match`` did before it used the engine, and still does for
 standard input and ``--strict``), the engine inline (``jobs=1``), and two worker
@@ -21,8 +21,8 @@ from _common import report
 
 from cwpattern.cli.bench import synthetic_records
 from simulator.events import Report
-from simulator.match import find_matches
-from simulator.synth import write_s3_tree
+from simulator.replay.match import find_matches
+from simulator.synth.generator import write_s3_tree
 
 PATTERNS = {
     "seed (JSON)": '{ $.eventName = Get* && $.errorCode = AccessDenied && '

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from _common import report
 
-from simulator.scenario import parse_scenario
-from simulator.synth import generate, write_s3_tree
+from simulator.synth.generator import generate, write_s3_tree
+from simulator.synth.scenario import parse_scenario
 
 SEED_PATTERN = (
     '{ $.eventName = Get* && $.errorCode = AccessDenied && '
@@ -47,9 +47,9 @@ incidents:
 def replay(trail: str) -> dict[str, object]:
     """Run in the child process: replay ``trail`` and report counts and peak RSS."""
     from simulator.events import Report
-    from simulator.metric_filter import MetricFilter
-    from simulator.pipeline import MetricPipeline
-    from simulator.reorder import reorder
+    from simulator.filters.metric_filter import MetricFilter
+    from simulator.filters.pipeline import MetricPipeline
+    from simulator.replay.reorder_window import reorder
     from simulator.sources import read_events
 
     seed = MetricFilter.from_aws({

@@ -27,13 +27,12 @@ from pathlib import Path
 from _common import report
 
 from cwpattern.cli.bench import synthetic_records
-from simulator import scoring
 from simulator.events import Report
-from simulator.replay import ReplayOptions, replay
-from simulator.sources import PathFilter, ReadOptions
-from simulator.sources.tree import iter_log_files
+from simulator.replay import engines, scoring
+from simulator.replay.driver import ReplayOptions, replay
+from simulator.sources import PathFilter, ReadOptions, iter_log_files
 from simulator.suite.loader import load_config
-from simulator.synth import write_s3_tree
+from simulator.synth.generator import write_s3_tree
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIG = REPO / "fixtures" / "replay" / "seed.yaml"
@@ -65,7 +64,7 @@ def main() -> None:
 
 
 def scoring_row(filters, paths: list[str], repeat: int) -> dict:
-    with scoring.open_engine(filters, ReadOptions(), 1):  # sets up the inline scorer
+    with engines.open_engine(filters, ReadOptions(), 1):  # sets up the inline scorer
         events = sum(len(scoring.score_file(path).timestamps) for path in paths)
         best = {"fast": float("inf"), "reference": float("inf")}
         for _ in range(repeat):
@@ -88,7 +87,7 @@ def jobs_rows(filters, alarms, tree: str, paths: list[str], events: int,
             seconds = timed(lambda jobs=jobs: replay(filters, alarms, [tree],
                                                      ReplayOptions(jobs=jobs)))
             best[jobs] = min(best[jobs], seconds)
-    with scoring.open_engine(filters, ReadOptions(), 1) as engine:
+    with engines.open_engine(filters, ReadOptions(), 1) as engine:
         scoring_only = timed(lambda: sum(1 for _ in engine(paths)))
     ratio = best[1] / best[2]
     return [

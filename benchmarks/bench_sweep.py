@@ -18,12 +18,12 @@ import time
 
 from _common import best_of, no_options, report
 
-from simulator.alarm import MetricAlarm
-from simulator.alarm_timeline import MinuteSeries, StateChange
-from simulator.labels import IncidentLabel
+from simulator.alarms.alarm import MetricAlarm
+from simulator.alarms.simulation import Simulation, SimulationSettings
+from simulator.alarms.timeline import MinuteSeries, StateChange
+from simulator.analysis.threshold_sweep import Grid, evaluate, expand
 from simulator.metrics import Datapoint, MetricKey
-from simulator.simulation import Simulation, SimulationSettings
-from simulator.sweep import Grid, evaluate, expand
+from simulator.synth.labels import IncidentLabel
 
 MINUTE_MS = 60_000
 WEEK_MINUTES = 7 * 24 * 60

@@ -16,8 +16,8 @@ from pathlib import Path
 import orjson
 from _common import report
 
-from simulator.scenario import parse_scenario
-from simulator.synth import generate, write_jsonl, write_s3_tree
+from simulator.synth.generator import generate, write_jsonl, write_s3_tree
+from simulator.synth.scenario import parse_scenario
 
 TARGET_PER_SECOND = 50_000
 SCENARIO = """

@@ -1,6 +1,6 @@
 """Pattern throughput against the parse floor, jq and bytes.count (issue 6 targets).
 
-Runs ``cwpattern bench``'s measurement (:mod:`cwpattern.bench`) on one million
+Runs ``cwpattern bench``'s measurement (:mod:`cwpattern.tools.bench`) on one million
 synthetic CloudTrail records (``cwpattern bench --synth``'s scenario: about 5%
 ``AccessDenied``, 1.5 KB per record) and on the real CloudTrail of the corpus when it
 is present.  "Events/s of a pattern over a file" is measured as cwpattern bench does:
@@ -26,8 +26,8 @@ from pathlib import Path
 from _common import report
 
 import cwpattern
-from cwpattern.bench import chunked, run
 from cwpattern.cli.bench import synthetic_lines
+from cwpattern.tools.bench import chunked, run
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("CWPATTERN_CORPUS", REPO.parent / "shared" / "corpus"))

@@ -1,61 +1,43 @@
 """cwpattern's simulator: event sources, metric filters, and CloudWatch alarms.
 
-It uses only cwpattern's public API for patterns.  The pieces, in pipeline order:
-sources (``simulator.sources``) -> metric filters (``simulator.metric_filter``) ->
-per-minute ``Datapoint``s (``simulator.metrics``) -> alarms (``simulator.alarm``,
-``simulator.composite``) evaluated over time by ``simulator.simulation``; the whole
-chain for files on disk or S3 is :func:`simulator.replay.replay`.  Deployed
-configurations load from CloudFormation, CDK, Terraform and AWS CLI output
-(``simulator.deploy``).
+It uses only cwpattern's public API for patterns.  Four subsystems sit on a small base:
 
-The names below are imported on first use (PEP 562), not here: a command that only
-reads events should not pay for the alarm grammar, the deploy loaders and the
-metric-math parser, and worker processes import ``simulator.scoring`` alone.  The
-``replay()`` and ``sweep()`` functions are not re-exported: their names are their
-modules' (``from simulator.replay import replay``).
+- base modules: ``events`` (log events and the bad-input report), ``metrics``
+  (datapoints and metric identities), ``timestamps``, ``documents`` (YAML and JSON that
+  remember line and column), ``extras`` (optional dependencies);
+- ``sources``: every file shape a user holds, read as a stream of log events;
+- ``filters``: metric filters, turning events into per-minute datapoints;
+- ``alarms``: the alarm engine, evaluating metric and composite alarms over time;
+- ``replay``: the whole chain over files, trees and S3 trails, on local processes or Dask;
+- ``synth``: synthetic CloudTrail with labelled incidents;
+- ``deploy``: the filters and alarms of CloudFormation, CDK, Terraform and AWS CLI output;
+- ``suite``: ``*.cwtest.yaml`` test files;
+- ``analysis``: threshold sweeps, plots and lint, built on the others.
+
+Dependencies point down this list (a test enforces it).  Each subsystem's package
+names its public face; its modules are internals.  The names below are imported on
+first use (PEP 562): a command that only reads events does not pay for the alarm
+grammars, the deploy loaders and the metric-math parser.
 """
 
-from __future__ import annotations
+from simulator._faces import lazy_face
 
-import importlib
-from typing import Any
-
-_EXPORTS: dict[str, tuple[str, ...]] = {
-    "simulator.alarm": ("Evaluation", "MetricAlarm"),
-    "simulator.composite": ("CompositeAlarm",),
-    "simulator.decision": ("AlarmState",),
+__all__, __getattr__, __dir__ = lazy_face(__name__, {
+    "simulator.alarms": ("AlarmDefinitionError", "AlarmState", "CompositeAlarm", "Evaluation",
+                         "MetricAlarm", "MetricMathError", "Simulation", "SimulationResult",
+                         "SimulationSettings", "StatisticError", "Transition",
+                         "parse_statistic", "statistic", "Action", "HistoryItem",
+                         "SuppressedAction"),
+    "simulator.analysis": ("Grid", "SweepError", "SweepResult"),
     "simulator.deploy": ("DeployError", "DeployedConfig", "Finding", "Located", "Origin",
                          "canonical_params", "link", "load", "validate"),
     "simulator.events": ("BadInputError", "LogEvent", "Report"),
     "simulator.extras": ("MissingExtraError",),
-    "simulator.labels": ("IncidentLabel", "LabelsError", "read_labels"),
-    "simulator.metric_filter": ("MetricFilter",),
-    "simulator.metric_math": ("MetricMathError",),
+    "simulator.filters": ("MetricFilter",),
     "simulator.metrics": ("Datapoint", "MetricKey"),
     "simulator.replay": ("ReplayOptions", "ReplayResult"),
-    "simulator.scenario": ("load_scenario",),
-    "simulator.simulation": ("Action", "HistoryItem", "Simulation", "SimulationResult",
-                             "SimulationSettings", "SuppressedAction", "Transition"),
     "simulator.sources": ("Format", "PathFilter", "read_events"),
-    "simulator.statistics": ("StatisticError", "parse_statistic", "statistic"),
-    "simulator.suite.loader": ("load_config", "load_test_file"),
-    "simulator.sweep": ("Grid", "SweepError", "SweepResult"),
-    "simulator.synth": ("generate", "write_s3_tree"),
-    "simulator.validation": ("AlarmDefinitionError",),
-}
-_HOME = {name: module for module, names in _EXPORTS.items() for name in names}
-
-__all__ = sorted(_HOME)
-
-
-def __getattr__(name: str) -> Any:
-    """Import the module that defines ``name`` and hand its value back."""
-    if name not in _HOME:
-        raise AttributeError(f"module 'simulator' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOME[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    "simulator.suite": ("load_config", "load_test_file"),
+    "simulator.synth": ("IncidentLabel", "LabelsError", "generate", "load_scenario",
+                        "read_labels", "write_s3_tree"),
+})

@@ -60,3 +60,12 @@ def format_iso_ms(epoch_ms: int) -> str:
     """``2016-10-01T10:55:45.602Z`` for epoch milliseconds (export-to-S3 form)."""
     seconds, millis = divmod(epoch_ms, 1000)
     return f"{format_iso_seconds(seconds)[:-1]}.{millis:03d}Z"
+
+
+def iso_text(epoch_ms: int) -> str:
+    """``2024-01-01T12:00:00Z`` (milliseconds shown only when not zero)."""
+    moment = datetime.fromtimestamp(epoch_ms / 1000, timezone.utc)
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if epoch_ms % 1000:
+        text += f".{epoch_ms % 1000:03d}"
+    return text + "Z"

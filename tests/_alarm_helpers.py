@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.alarm import MetricAlarm
+from simulator.alarms.alarm import MetricAlarm
 
 GOOD, BREACHING = 0.0, 10.0
 THRESHOLD = 5.0

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from simulator.alarm import MetricAlarm
-from simulator.decision import AlarmState
+from simulator.alarms.alarm import MetricAlarm
+from simulator.alarms.decision import AlarmState
+from simulator.alarms.simulation import Simulation, SimulationSettings
 from simulator.metrics import Datapoint, MetricKey
-from simulator.simulation import Simulation, SimulationSettings
 from tests._corpus import corpus_path
 
 MINUTE = 60_000

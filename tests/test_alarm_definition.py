@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from simulator.alarm import MetricAlarm
-from simulator.statistics import parse_statistic
-from simulator.validation import AlarmDefinitionError
+from simulator.alarms.alarm import MetricAlarm
+from simulator.alarms.statistics import parse_statistic
+from simulator.alarms.validation import AlarmDefinitionError
 from tests._alarm_helpers import alarm, definition
 
 SNS = "arn:aws:sns:us-east-1:123456789012:alerts"

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from simulator.alarm import MetricAlarm
-from simulator.decision import AlarmState
+from simulator.alarms.alarm import MetricAlarm
+from simulator.alarms.decision import AlarmState
 from tests._alarm_helpers import alarm, definition
 
 T0 = 1_683_886_080_000  # 12/05/23 10:08:00 UTC

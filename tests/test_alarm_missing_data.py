@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.decision import AlarmState
+from simulator.alarms.decision import AlarmState
 from tests._alarm_helpers import alarm, row
 
 KEEP = "keep"

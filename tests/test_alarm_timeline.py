@@ -1,4 +1,4 @@
-"""``simulator.alarm_timeline``: the sweep's fast path gives exactly the transitions of
+"""``simulator.alarms.timeline``: the sweep's fast path gives exactly the transitions of
 ``Simulation`` (differential, on random series and alarm variants), and its per-period
 statistics are the engine's."""
 
@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.alarm import MetricAlarm
-from simulator.alarm_timeline import MinuteSeries, StateChange, TimelineEvaluator, reads
-from simulator.decision import AlarmState
+from simulator.alarms.alarm import MetricAlarm
+from simulator.alarms.decision import AlarmState
+from simulator.alarms.simulation import Simulation, SimulationSettings
+from simulator.alarms.statistics import parse_statistic, statistic
+from simulator.alarms.timeline import MinuteSeries, StateChange, TimelineEvaluator, reads
 from simulator.metrics import Datapoint, MetricKey
-from simulator.simulation import Simulation, SimulationSettings
-from simulator.statistics import parse_statistic, statistic
 
 MINUTE = 60_000
 HOUR = 60 * MINUTE

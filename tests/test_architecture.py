@@ -70,8 +70,124 @@ def test_reading_events_does_not_load_the_alarm_and_deploy_modules() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, simulator.scoring, simulator.sources; "
-            "print(sorted(m for m in ('simulator.alarm', 'simulator.deploy', "
-            "'simulator.metric_math') if m in sys.modules))")
+    code = ("import sys, simulator.replay.scoring, simulator.sources; "
+            "print(sorted(m for m in ('simulator.alarms.alarm', 'simulator.deploy', "
+            "'simulator.alarms.metric_math') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+# --- Layering of the simulator's subsystems -------------------------------------------
+
+BASE = {"simulator.events", "simulator.metrics", "simulator.timestamps", "simulator.extras",
+        "simulator.documents", "simulator._faces"}
+# Each subsystem, and the subsystems it may import (through their public faces).
+ALLOWED = {
+    "sources": set(),
+    "filters": set(),
+    "alarms": set(),
+    "deploy": set(),
+    "synth": set(),
+    "replay": {"sources", "filters", "alarms"},
+    "suite": {"sources", "filters", "alarms", "replay", "synth", "deploy"},
+    "analysis": {"sources", "filters", "alarms", "replay", "synth", "deploy", "suite"},
+}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(REPO).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def package_modules() -> dict[str, Path]:
+    return {module_name(path): path
+            for top in ("simulator", "cwpattern") for path in (REPO / top).rglob("*.py")}
+
+
+def import_edges(name: str, path: Path, known: set[str]) -> set[str]:
+    """Modules ``name`` imports, at module level or inside functions (a lazy import is
+    still a dependency), resolved to modules of the project."""
+    found = set()
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join([*package.split(".")[:len(package.split(".")) - node.level + 1],
+                                 *([base] if base else [])])
+            targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base
+                       for alias in node.names]
+        else:
+            continue
+        found.update(target for target in targets if target in known)
+    found.discard(name)
+    return found
+
+
+def subsystem(module: str) -> str | None:
+    parts = module.split(".")
+    if parts[0] == "simulator" and len(parts) > 1 and module not in BASE:
+        return parts[1]
+    return None
+
+
+def project_graph() -> dict[str, set[str]]:
+    modules = package_modules()
+    return {name: import_edges(name, path, set(modules)) for name, path in modules.items()}
+
+
+def test_subsystems_import_only_the_layers_below_them_through_their_faces() -> None:
+    offenders = {}
+    for module, targets in project_graph().items():
+        if not module.startswith("simulator.") or module in BASE:
+            continue
+        mine = subsystem(module)
+        for target in targets:
+            theirs = subsystem(target)
+            if theirs is None or theirs == mine:
+                continue
+            if theirs not in ALLOWED[mine] or target != f"simulator.{theirs}":
+                offenders.setdefault(module, []).append(target)
+    assert offenders == {}
+
+
+def test_base_modules_import_no_subsystem() -> None:
+    graph = project_graph()
+    offenders = {module: sorted(t for t in graph[module] if subsystem(t))
+                 for module in BASE if any(subsystem(t) for t in graph[module])}
+    assert offenders == {}
+
+
+def test_the_command_line_imports_only_public_faces() -> None:
+    faces = BASE | {"simulator"} | {f"simulator.{name}" for name in ALLOWED}
+    offenders = {}
+    for module, targets in project_graph().items():
+        if module.startswith("cwpattern.cli"):
+            bad = sorted(t for t in targets if t.startswith("simulator") and t not in faces)
+            if bad:
+                offenders[module] = bad
+    assert offenders == {}
+
+
+def test_no_import_cycles() -> None:
+    """Every import counts, lazy ones included (a lazy face names its modules as strings,
+    so it adds no edge)."""
+    graph = project_graph()
+    cycles = []
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for target in sorted(graph.get(node, ())):
+            if state.get(target) == 1:
+                cycles.append([*trail[trail.index(target):], target])
+            elif target not in state:
+                visit(target, [*trail, target])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    assert cycles == []

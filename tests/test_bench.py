@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 
 import cwpattern
 from cwpattern import interpreter
-from cwpattern.bench import chunked, run
 from cwpattern.cli import main
-from cwpattern.jq import Untranslatable, to_jq
 from cwpattern.printer import to_text
+from cwpattern.tools.bench import chunked, run
+from cwpattern.tools.jq import Untranslatable, to_jq
 
 from conftest import FIXTURES
 from strategies import events_for, json_patterns, text_patterns
@@ -120,7 +120,7 @@ def test_jq_agrees_with_the_interpreter(data) -> None:
         expression = to_jq(tree)
     except Untranslatable:
         return
-    # jq 1.6's contains() stops at a NUL in the line too (see cwpattern.jq): not compared.
+    # jq 1.6's contains() stops at a NUL in the line too (see cwpattern.tools.jq): not compared.
     events = [line.replace("\n", " ") for line in
               data.draw(st.lists(events_for(tree), min_size=1, max_size=6))
               if "\x00" not in line]

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from simulator.checkpoint import CheckpointError
-from simulator.replay import ReplayOptions, replay
-from simulator.scenario import parse_scenario
+from simulator.replay.checkpoint import CheckpointError
+from simulator.replay.driver import ReplayOptions, replay
 from simulator.suite.loader import load_config
-from simulator.synth import generate, write_s3_tree
+from simulator.synth.generator import generate, write_s3_tree
+from simulator.synth.scenario import parse_scenario
 
 from conftest import FIXTURES
 

@@ -6,12 +6,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from simulator.alarm import MetricAlarm
-from simulator.composite import CompositeAlarm, parse_rule
-from simulator.decision import AlarmState
+from simulator.alarms.alarm import MetricAlarm
+from simulator.alarms.composite import CompositeAlarm, parse_rule
+from simulator.alarms.decision import AlarmState
+from simulator.alarms.simulation import Simulation, SimulationSettings
+from simulator.alarms.validation import AlarmDefinitionError
 from simulator.metrics import Datapoint, MetricKey
-from simulator.simulation import Simulation, SimulationSettings
-from simulator.validation import AlarmDefinitionError
 
 OK, ALARM, INSUFFICIENT = AlarmState.OK, AlarmState.ALARM, AlarmState.INSUFFICIENT_DATA
 ARN = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:"

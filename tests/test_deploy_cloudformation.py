@@ -9,7 +9,7 @@ import pytest
 
 from simulator.deploy import DeployError, load
 from simulator.deploy.intrinsics import NO_VALUE, PSEUDO_PARAMETER_DEFAULTS, Resolver, Unresolvable
-from simulator.deploy.parsing import load_yaml
+from simulator.documents import load_yaml
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "deploy"
 BROKEN = FIXTURES / "broken"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.deploy.parsing import (
+from simulator.documents import (
     MAX_DEPTH,
     MarkedDict,
     MarkedList,

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from simulator.deploy import DeployedConfig, DeployError, load
 from simulator.deploy.linking import link
-from simulator.deploy.parsing import load_yaml
+from simulator.documents import load_yaml
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "deploy"
 SOURCES = {

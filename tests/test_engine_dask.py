@@ -15,15 +15,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import simulator.engine_dask as engine_dask
-import simulator.scoring as scoring
+import simulator.replay.engine_dask as engine_dask
+import simulator.replay.scoring as scoring
 from cwpattern.cli import main
 from simulator.events import Report
-from simulator.replay import ReplayOptions, replay
-from simulator.scenario import load_scenario
-from simulator.scoring import FileScore
+from simulator.replay.driver import ReplayOptions, replay
+from simulator.replay.scoring import FileScore
 from simulator.suite.loader import load_config
-from simulator.synth import generate, write_s3_tree
+from simulator.synth.generator import generate, write_s3_tree
+from simulator.synth.scenario import load_scenario
 from tests._s3 import S3Server, s3_server, upload_tree
 
 from conftest import FIXTURES, REPO

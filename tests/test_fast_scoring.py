@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator import scoring
-from simulator.fastpath import NotFast
-from simulator.metric_filter import MetricFilter
+from simulator.filters.metric_filter import MetricFilter
+from simulator.replay import scoring
+from simulator.replay.fastpath import NotFast
 from simulator.sources import ReadOptions
 
 from conftest import FIXTURES, corpus_root

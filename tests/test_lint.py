@@ -8,7 +8,7 @@ import textwrap
 from click.testing import CliRunner
 
 from cwpattern.cli import main
-from simulator.lint import lint
+from simulator.analysis.linter import lint
 
 from conftest import FIXTURES
 

@@ -1,6 +1,6 @@
 """``cwpattern match`` through the scoring engine gives what reading event by event
 gives: the same matches, in the same order, with the same origins and timestamps, and
-the same problems reported (simulator.match)."""
+the same problems reported (simulator.replay.match)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from cwpattern.cli import main
 from simulator.events import Report
-from simulator.match import find_matches
+from simulator.replay.match import find_matches
 
 from conftest import FIXTURES
 

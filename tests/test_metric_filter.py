@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from simulator.metric_filter import (
+from simulator.filters.metric_filter import (
     DIMENSIONS_AND_DEFAULT,
     DIMENSIONS_NOT_SUPPORTED,
     INVALID_METRIC_VALUE,

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from simulator.alarm import MetricAlarm
-from simulator.decision import AlarmState
-from simulator.metric_math import MetricMath, MetricMathError, parse_expression
+from simulator.alarms.alarm import MetricAlarm
+from simulator.alarms.decision import AlarmState
+from simulator.alarms.metric_math import MetricMath, MetricMathError, parse_expression
+from simulator.alarms.simulation import Simulation, SimulationSettings
+from simulator.alarms.validation import AlarmDefinitionError
 from simulator.metrics import Datapoint, MetricKey
-from simulator.simulation import Simulation, SimulationSettings
-from simulator.validation import AlarmDefinitionError
 
 _ = None  # a missing point
 

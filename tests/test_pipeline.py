@@ -6,10 +6,10 @@ import orjson
 import pytest
 
 from simulator.events import LogEvent, ProblemKind, Report
-from simulator.metric_filter import MetricFilter
+from simulator.filters.metric_filter import MetricFilter
+from simulator.filters.pipeline import DefaultValueMode, MetricPipeline
 from simulator.metrics import Datapoint, MetricKey
-from simulator.pipeline import DefaultValueMode, MetricPipeline
-from simulator.reorder import reorder
+from simulator.replay.reorder_window import reorder
 from simulator.sources import read_events
 from simulator.timestamps import parse_iso_ms
 

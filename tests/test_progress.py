@@ -7,9 +7,9 @@ import dataclasses
 import io
 
 from cwpattern.cli.progress import ProgressLine, render
-from simulator.replay import ProgressState
-from simulator.scenario import load_scenario
-from simulator.synth import PROGRESS_EVERY, synthesize
+from simulator.replay.driver import ProgressState
+from simulator.synth.generator import PROGRESS_EVERY, synthesize
+from simulator.synth.scenario import load_scenario
 
 from conftest import FIXTURES
 

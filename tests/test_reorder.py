@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.events import LogEvent, ProblemKind, Report
-from simulator.reorder import DEFAULT_WINDOW_MS, measure_disorder, reorder
+from simulator.replay.reorder_window import DEFAULT_WINDOW_MS, measure_disorder, reorder
 from simulator.sources import read_events
 
 from conftest import corpus_path

@@ -1,4 +1,4 @@
-"""``cwpattern replay`` and ``simulator.replay``: reports, accounting on every fixture,
+"""``cwpattern replay`` and ``simulator.replay.driver``: reports, accounting on every fixture,
 bad and late input with origins, --strict, and byte-identical output for any --jobs."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import simulator.replay as replay_module
+import simulator.replay.driver as replay_module
 from cwpattern.cli import main
-from simulator.replay import ReplayOptions, replay
+from simulator.replay.driver import ReplayOptions, replay
 from simulator.suite.loader import load_config
 
 from conftest import FIXTURES, REPO

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.scenario import (
+from simulator.synth.scenario import (
     DEFAULT_ACTORS,
     MAX_SCENARIO_BYTES,
     ScenarioError,

@@ -8,11 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.events import Report
-from simulator.metric_filter import MetricFilter
-from simulator.pipeline import MetricPipeline, ScoredEvent
-from simulator.reorder import reorder
-from simulator.scoring import FileScore
-from simulator.sequencer import Sequencer
+from simulator.filters.metric_filter import MetricFilter
+from simulator.filters.pipeline import MetricPipeline, ScoredEvent
+from simulator.replay.reorder_window import reorder
+from simulator.replay.scoring import FileScore
+from simulator.replay.sequencer import Sequencer
 
 FILTERS = [
     MetricFilter.from_aws({"filterName": name, "filterPattern": pattern,

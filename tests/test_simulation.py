@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.alarm import MetricAlarm
-from simulator.decision import AlarmState
+from simulator.alarms.alarm import MetricAlarm
+from simulator.alarms.decision import AlarmState
+from simulator.alarms.simulation import Simulation, SimulationSettings, evaluation_cadence_ms
+from simulator.alarms.validation import AlarmDefinitionError
 from simulator.metrics import Datapoint, MetricKey
-from simulator.simulation import Simulation, SimulationSettings, evaluation_cadence_ms
-from simulator.validation import AlarmDefinitionError
 from tests._alarm_helpers import definition
 
 MINUTE = 60_000

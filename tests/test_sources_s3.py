@@ -18,8 +18,7 @@ from click.testing import CliRunner
 
 from cwpattern.cli import main
 from simulator.events import ProblemKind, Report
-from simulator.sources import PathFilter, read_events, s3
-from simulator.sources.tree import iter_log_files
+from simulator.sources import PathFilter, iter_log_files, read_events, s3
 from tests._s3 import SECRET, S3Server, cloudtrail_gz, put_object, s3_server, upload_tree
 
 from conftest import FIXTURES

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.statistics import StatisticError, parse_statistic, statistic
+from simulator.alarms.statistics import StatisticError, parse_statistic, statistic
 
 TENS_AND_1000 = [10, 20, 30, 40, 50, 60, 70, 80, 90, 1000]
 

@@ -1,5 +1,6 @@
-"""``cwpattern sweep`` and ``simulator.sweep``: detection times and false alarms computed by
-hand on the two-incident fixture, equality with a plain replay, ranking and Pareto front,
+"""``cwpattern sweep`` and ``simulator.analysis.threshold_sweep``: detection times and
+false alarms computed by hand on the two-incident fixture, equality with a plain replay,
+ranking and Pareto front,
 grid validation, labels, and the JSON shape."""
 
 from __future__ import annotations
@@ -11,12 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from cwpattern.cli import main
-from simulator.alarm import MetricAlarm
-from simulator.labels import IncidentLabel, LabelsError, find_labels, parse_labels, read_labels
-from simulator.replay import replay
-from simulator.scenario import load_scenario
-from simulator.suite.loader import load_config
-from simulator.sweep import (
+from simulator.alarms.alarm import MetricAlarm
+from simulator.analysis.threshold_sweep import (
     Grid,
     Outcome,
     SweepError,
@@ -26,7 +23,17 @@ from simulator.sweep import (
     put_metric_alarm_params,
     sweep,
 )
-from simulator.synth import synthesize
+from simulator.replay.driver import replay
+from simulator.suite.loader import load_config
+from simulator.synth.generator import synthesize
+from simulator.synth.labels import (
+    IncidentLabel,
+    LabelsError,
+    find_labels,
+    parse_labels,
+    read_labels,
+)
+from simulator.synth.scenario import load_scenario
 from simulator.timestamps import parse_iso_ms
 
 from conftest import FIXTURES
@@ -214,7 +221,7 @@ def test_pareto_front_keeps_ties_and_drops_dominated() -> None:
     incident = IncidentLabel("i", 0, MINUTE)
 
     def outcome(delay: int | None, false_alarms: int) -> Outcome:
-        from simulator.sweep import Detection
+        from simulator.analysis.threshold_sweep import Detection
 
         variant = Variant(1.0, 60, 1, 1, "Sum", "missing")
         detected = None if delay is None else delay
@@ -259,7 +266,7 @@ def test_a_grid_with_no_valid_combination_is_one_error() -> None:
 
 
 def test_composite_and_math_alarms_are_refused() -> None:
-    from simulator.composite import CompositeAlarm
+    from simulator.alarms.composite import CompositeAlarm
 
     composite = CompositeAlarm.from_aws({"AlarmName": "c", "AlarmRule": "ALARM(a)"})
     with pytest.raises(SweepError, match="composite alarm"):

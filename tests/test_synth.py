@@ -13,10 +13,9 @@ import pytest
 
 import cwpattern
 from simulator.events import Report
-from simulator.reorder import measure_disorder
-from simulator.scenario import load_scenario, parse_scenario
+from simulator.replay.reorder_window import measure_disorder
 from simulator.sources import read_events
-from simulator.synth import (
+from simulator.synth.generator import (
     generate,
     incident_labels,
     label_matches,
@@ -24,6 +23,7 @@ from simulator.synth import (
     write_jsonl,
     write_s3_tree,
 )
+from simulator.synth.scenario import load_scenario, parse_scenario
 from simulator.timestamps import parse_iso_ms
 
 from conftest import FIXTURES, corpus_path

@@ -3,7 +3,7 @@
 Times the patterns over real events (any source ``cwpattern replay`` reads) or over
 synthetic CloudTrail, next to baselines timed in the same run: ``orjson.loads`` of
 every event (the parse floor), the reference interpreter and jq (see
-:mod:`cwpattern.bench`).  Everything is reported as ratios; ``--json`` gives the
+:mod:`cwpattern.tools.bench`).  Everything is reported as ratios; ``--json`` gives the
 numbers for scripts.
 
 ``--synth N`` generates N records from :data:`BENCH_SCENARIO`: two accounts, three
@@ -51,8 +51,7 @@ incidents:
 
 def synthetic_records(count: int, seed: int = 6) -> Iterator[dict[str, Any]]:
     """``count`` synthetic CloudTrail records (see the module docstring)."""
-    from simulator.scenario import parse_scenario
-    from simulator.synth import generate
+    from simulator.synth import generate, parse_scenario
 
     minutes = count // EVENTS_PER_MINUTE + 2
     scenario = parse_scenario(BENCH_SCENARIO.format(seed=seed, minutes=minutes,
@@ -85,7 +84,7 @@ def bench(patterns: tuple[str, ...], sources: tuple[str, ...], synth_count: int 
           seed: int, repeat: int, baseline_events: int, no_jq: bool, as_json: bool) -> None:
     """Time PATTERNS over events, against orjson, the interpreter and jq."""
     import cwpattern
-    from cwpattern.bench import chunked, run
+    from cwpattern.tools.bench import chunked, run
 
     if bool(sources) == (synth_count is not None):
         raise UserError("give either --events SOURCE or --synth N")

@@ -7,7 +7,7 @@ this machine; ``--engine dask`` on a Dask cluster: the one whose scheduler is at
 where the command has ``--jobs``, else one per core) and stopped after it.
 
 The decorator makes the choice the default engine for everything the command runs
-(:func:`simulator.scoring.using_engine`), so a command needs no other change, and a
+(:func:`simulator.replay.engines.using_engine`), so a command needs no other change, and a
 command running many replays (test cases, sweep thresholds) starts one cluster, not
 one per replay.  A missing extra or an unreachable scheduler is one message, exit 2.
 """
@@ -33,8 +33,8 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
     def run(*args: Any, engine: str, scheduler: str | None, **kwargs: Any) -> Any:
         if scheduler is not None and engine != "dask":
             raise click.UsageError("--scheduler needs --engine dask")
-        from simulator.engine_dask import EngineError
         from simulator.extras import MissingExtraError
+        from simulator.replay import EngineError
 
         try:
             with _engine(engine, scheduler, kwargs.get("jobs")):
@@ -58,11 +58,11 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 @contextlib.contextmanager
 def _engine(name: str, scheduler: str | None, jobs: int | None) -> Iterator[None]:
-    from simulator.scoring import EngineChoice, using_engine
+    from simulator.replay import EngineChoice, using_engine
 
     with contextlib.ExitStack() as stack:
         if name == "dask" and scheduler is None:
-            from simulator.engine_dask import local_cluster
+            from simulator.replay import local_cluster
 
             scheduler = stack.enter_context(local_cluster(jobs))
         stack.enter_context(using_engine(EngineChoice(name, scheduler)))

@@ -17,7 +17,7 @@ import click
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 def lint(paths: tuple[Path, ...], as_json: bool) -> None:
     """Check patterns, metric filters and alarms in test files, configs and templates."""
-    from simulator.lint import lint as run_lint
+    from simulator.analysis import lint as run_lint
 
     findings = run_lint(paths)
     errors = sum(finding.severity == "error" for finding in findings)

@@ -3,7 +3,7 @@
 Reads any supported source (files, CloudTrail S3 trees, ``-`` for standard input),
 prints the messages that match, and exits as grep does: 0 when something matched,
 1 when nothing did, 2 on error.  Files are read and matched by the replay's scoring
-engine (:mod:`simulator.match`), in ``--jobs`` worker processes.  A progress line
+engine (:mod:`simulator.replay.match`), in ``--jobs`` worker processes.  A progress line
 (events read, rate) appears on a terminal's stderr while the matches go elsewhere
 (``--count``, or stdout redirected).
 """
@@ -37,7 +37,7 @@ def match(pattern: str, sources: tuple[str, ...], count: bool, as_json: bool,
           strict: bool) -> None:
     """Print the events of SOURCES (default: standard input) that PATTERN matches."""
     from simulator.events import BadInputError, Report
-    from simulator.match import find_matches
+    from simulator.replay import find_matches
     from simulator.sources import Format, ReadOptions
 
     compiled = cwpattern.compile(pattern)

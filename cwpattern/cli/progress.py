@@ -16,7 +16,7 @@ REDRAW_SECONDS = 0.1
 
 
 class ProgressLine:
-    """Callable progress sink for :func:`simulator.replay.replay`."""
+    """Callable progress sink for :func:`simulator.replay.driver.replay`."""
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stderr

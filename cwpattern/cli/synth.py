@@ -25,8 +25,7 @@ from cwpattern.cli.progress import ProgressLine, Tally
 def synth(scenario: Path, out: Path, layout: str, seed: int | None, labels: Path | None,
           as_json: bool) -> None:
     """Generate the traffic SCENARIO describes (deterministic for a given seed)."""
-    from simulator.scenario import ScenarioError, load_scenario
-    from simulator.synth import synthesize
+    from simulator.synth import ScenarioError, load_scenario, synthesize
 
     try:
         loaded = load_scenario(scenario)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from types import ModuleType
 
 import click
 
@@ -25,38 +24,22 @@ from cwpattern.cli.errors import UserError
 @engine_options
 def test(paths: tuple[Path, ...], junit_xml: Path | None, output: str) -> None:
     """Run the test files in PATHS (files, or directories searched for *.cwtest.yaml)."""
-    from simulator.suite import SuiteError, discover, load_test_file, report, run_file
+    from simulator.suite import discover, run_suite
 
-    files = list(discover(paths or [Path(".")]))
-    if not files:
-        raise UserError(f"no *.cwtest.yaml files under {', '.join(map(str, paths or ['.']))}")
-    loaded, errors = [], []
-    for path in files:
-        try:
-            loaded.append(load_test_file(path))
-        except SuiteError as error:
-            errors.append(str(error))
-    results = [result for test_file in loaded for result in run_file(test_file)]
+    searched = paths or (Path("."),)
+    if not any(True for _ in discover(searched)):
+        raise UserError(f"no *.cwtest.yaml files under {', '.join(map(str, searched))}")
+    run = run_suite(searched)
     if junit_xml is not None:
-        junit_xml.write_bytes(report.to_junit(results, errors))
+        junit_xml.write_bytes(run.to_junit())
     if output == "json":
-        click.echo(json.dumps(report.to_json(results, errors), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(run.to_json(), indent=2, ensure_ascii=False))
     else:
-        _print_text(loaded, results, errors, report)
-    raise SystemExit(2 if errors else 0 if all(r.passed for r in results) else 1)
+        for error in run.errors:
+            click.echo(f"cwpattern: {error}", err=True)
+        for line in run.text_lines():
+            click.echo(line)
+    raise SystemExit(run.exit_code)
 
 
 test.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
-
-
-def _print_text(loaded: list, results: list, errors: list[str], report: ModuleType) -> None:
-    for test_file in loaded:
-        mine = [r for r in results if r.file == test_file.path]
-        click.echo(f"{test_file.path} {report.progress(mine)}")
-    for error in errors:
-        click.echo(f"cwpattern: {error}", err=True)
-    sections = report.failure_sections(results)
-    if sections:
-        click.echo("")
-        click.echo("\n\n".join(sections))
-    click.echo(report.summary_line(results, len(errors)))

@@ -11,7 +11,7 @@ matchers on the few candidate lines); the baselines answer the same question:
 * **parse floor**: ``orjson.loads`` of every line, the least any per-event approach
   must do (the ratio to it is the headline number);
 * **reference interpreter**: ``cwpattern.interpreter`` on every line, per pattern;
-* **jq**: the patterns translated by :mod:`cwpattern.jq`, in one ``jq`` process.
+* **jq**: the patterns translated by :mod:`cwpattern.tools.jq`, in one ``jq`` process.
 
 Machines are shared and noisy, so results are ratios, and cwpattern and the floor are
 timed alternately, best of several runs.  The slow baselines run once, on the first
@@ -32,9 +32,9 @@ import orjson
 
 from cwpattern import interpreter
 from cwpattern.events import json_object
-from cwpattern.jq import Untranslatable, reads_raw_lines, to_jq
 from cwpattern.pattern import FilterPattern
 from cwpattern.patternset import PatternSet
+from cwpattern.tools.jq import Untranslatable, reads_raw_lines, to_jq
 
 CHUNK_BYTES = 1 << 20
 DEFAULT_REPEAT = 3

@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.alarm import MetricAlarm
-from simulator.composite import CompositeAlarm
-from simulator.decision import AlarmState
-from simulator.metric_math import ExpressionQuery
-from simulator.reasons import RawJson, iso_date, to_json
+from simulator.alarms.alarm import MetricAlarm
+from simulator.alarms.composite import CompositeAlarm
+from simulator.alarms.decision import AlarmState
+from simulator.alarms.metric_math import ExpressionQuery
+from simulator.alarms.reasons import RawJson, iso_date, to_json
 
 REGION_NAMES: Mapping[str, str] = {
     "us-east-1": "US East (N. Virginia)",

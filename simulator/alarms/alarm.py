@@ -5,7 +5,7 @@ CloudFormation ``AWS::CloudWatch::Alarm``'s properties) and rejects what CloudWa
 reject, with its message (spec §5, §14).  ``evaluate`` then runs one evaluation on the slots of
 the evaluation range (spec §7), ``evaluate_samples`` first turns raw samples into the
 statistic and applies the low-sample percentile rule (spec §8).  Scheduling over time lives in
-:mod:`simulator.simulation`; this module answers "what would the alarm do with these slots".
+:mod:`simulator.alarms.simulation`; this module answers "what would the alarm do with these slots".
 """
 
 from __future__ import annotations
@@ -15,17 +15,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.decision import (
+from simulator.alarms.decision import (
     TREAT_MISSING_DATA_VALUES,
     AlarmState,
     Decision,
     TreatMissingData,
     decide,
 )
-from simulator.metric_math import MetricMath
-from simulator.metrics import MetricKey
-from simulator.reasons import Criterion, Slot, state_reason, state_reason_data, to_json
-from simulator.statistics import (
+from simulator.alarms.metric_math import MetricMath
+from simulator.alarms.reasons import Criterion, Slot, state_reason, state_reason_data, to_json
+from simulator.alarms.statistics import (
     SIMPLE_STATISTICS,
     PercentileMethod,
     Statistic,
@@ -33,13 +32,14 @@ from simulator.statistics import (
     parse_statistic,
     statistic,
 )
-from simulator.validation import (
+from simulator.alarms.validation import (
     ACTION_LISTS,
     STANDARD_UNITS,
     AlarmDefinitionError,
     DefinitionReader,
     read_dimensions,
 )
+from simulator.metrics import MetricKey
 
 Band = tuple[float, float]
 

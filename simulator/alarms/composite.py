@@ -18,8 +18,8 @@ from typing import Any, TypeAlias
 from lark import Lark, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
-from simulator.decision import AlarmState
-from simulator.validation import ACTION_LISTS, AlarmDefinitionError, DefinitionReader
+from simulator.alarms.decision import AlarmState
+from simulator.alarms.validation import ACTION_LISTS, AlarmDefinitionError, DefinitionReader
 
 MAX_RULE_LENGTH = 10_240
 MAX_CHILDREN = 100
@@ -100,7 +100,7 @@ class RuleSyntaxError(ValueError):
 
 @cache
 def _parser() -> Lark:
-    grammar = resources.files("simulator").joinpath("composite.lark").read_text("utf-8")
+    grammar = resources.files("simulator.alarms").joinpath("composite.lark").read_text("utf-8")
     return Lark(grammar, parser="lalr")
 
 

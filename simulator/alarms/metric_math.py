@@ -24,8 +24,8 @@ from typing import Any, TypeAlias
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
-from simulator.statistics import Statistic, StatisticError, parse_statistic
-from simulator.validation import (
+from simulator.alarms.statistics import Statistic, StatisticError, parse_statistic
+from simulator.alarms.validation import (
     ENUM,
     STANDARD_UNITS,
     AlarmDefinitionError,
@@ -98,7 +98,7 @@ Node: TypeAlias = "Number | Reference | Keyword | Negate | Binary | Call"
 
 @cache
 def _parser() -> Lark:
-    grammar = resources.files("simulator").joinpath("metric_math.lark").read_text("utf-8")
+    grammar = resources.files("simulator.alarms").joinpath("metric_math.lark").read_text("utf-8")
     return Lark(grammar, parser="lalr", maybe_placeholders=False)
 
 

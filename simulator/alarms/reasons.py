@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from simulator.decision import AlarmState, Decision, Rule
+from simulator.alarms.decision import AlarmState, Decision, Rule
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _PLAIN_MIN, _PLAIN_MAX = Decimal("0.001"), Decimal("1E7")

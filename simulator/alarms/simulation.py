@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from simulator.actions import (
+from simulator.alarms.actions import (
     Action,
     AnyAlarm,
     Change,
@@ -33,13 +33,13 @@ from simulator.actions import (
     build_actions,
     state_update_item,
 )
-from simulator.alarm import Band, Evaluation, MetricAlarm
-from simulator.composite import CompositeAlarm, alarm_name_from_reference
-from simulator.decision import AlarmState
+from simulator.alarms.alarm import Band, Evaluation, MetricAlarm
+from simulator.alarms.composite import CompositeAlarm, alarm_name_from_reference
+from simulator.alarms.decision import AlarmState
+from simulator.alarms.reasons import iso_date, long_date, to_json
+from simulator.alarms.statistics import PERCENTILE_METHODS, PercentileMethod, statistic
+from simulator.alarms.validation import AlarmDefinitionError
 from simulator.metrics import Datapoint
-from simulator.reasons import iso_date, long_date, to_json
-from simulator.statistics import PERCENTILE_METHODS, PercentileMethod, statistic
-from simulator.validation import AlarmDefinitionError
 
 INITIAL_REASON = "Unchecked: Initial alarm creation"
 MINUTE_MS = 60_000

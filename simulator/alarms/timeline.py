@@ -2,7 +2,7 @@
 
 A threshold sweep asks "what would this alarm have done?" for hundreds of variants
 (threshold, period, M of N, statistic, TreatMissingData) over the same datapoints.  Running
-:class:`~simulator.simulation.Simulation` once per variant re-gathers the slots of every
+:class:`~simulator.alarms.simulation.Simulation` once per variant re-gathers the slots of every
 evaluation from raw samples; over a week of per-minute data that is about a second per
 variant.  This module splits the work so that each piece is done once:
 
@@ -13,11 +13,11 @@ variant.  This module splits the work so that each piece is done once:
 3. Per (period, statistic, comparison, threshold, evaluation range L): each instant's range
    reduced to one byte per slot (missing, good, breaching), and only the instants where that
    tuple changes (an unchanged range gives an unchanged decision).
-4. Per variant: :func:`simulator.decision.decide` on each distinct range (memoised per
+4. Per variant: :func:`simulator.alarms.decision.decide` on each distinct range (memoised per
    M, N and TreatMissingData), then a walk over the changes that keeps the state on "keep".
 
 Breaching is decided by :meth:`MetricAlarm.breaches` and statistics by
-:func:`simulator.statistics.statistic` (sums of whole numbers are added as integers, which is
+:func:`simulator.alarms.statistics.statistic` (sums of whole numbers are added as integers, which is
 exactly the engine's running double sum while they stay below 2^53), so the only code of
 its own is *which* periods fill which slot at which instant: the scheduling of
 ``simulation._MetricRunner``.  ``tests/test_alarm_timeline.py`` checks the two agree
@@ -34,17 +34,17 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from simulator.alarm import MetricAlarm
-from simulator.decision import AlarmState, decide
-from simulator.metrics import Datapoint, MetricKey
-from simulator.simulation import (
+from simulator.alarms.alarm import MetricAlarm
+from simulator.alarms.decision import AlarmState, decide
+from simulator.alarms.simulation import (
     MINUTE_MS,
     Simulation,
     SimulationSettings,
     evaluation_cadence_ms,
 )
-from simulator.statistics import Statistic, statistic
-from simulator.validation import AlarmDefinitionError
+from simulator.alarms.statistics import Statistic, statistic
+from simulator.alarms.validation import AlarmDefinitionError
+from simulator.metrics import Datapoint, MetricKey
 
 MISSING, GOOD, BREACHING = 0, 1, 2
 _UNDECIDED = object()

@@ -24,10 +24,9 @@ from typing import Any
 import cwpattern
 from cwpattern.nodes import Regex, walk
 from simulator import deploy
-from simulator.alarm import MetricAlarm
-from simulator.composite import CompositeAlarm
-from simulator.deploy.parsing import MarkedDict, MarkedList, SyntaxProblem, load_yaml
-from simulator.metric_filter import MetricFilter, MetricFilterError
+from simulator.alarms import CompositeAlarm, MetricAlarm
+from simulator.documents import MarkedDict, MarkedList, SyntaxProblem, load_yaml
+from simulator.filters import MetricFilter, MetricFilterError
 from simulator.suite import SUFFIX, SuiteError, load_test_file
 
 MAX_FILTERS_PER_LOG_GROUP = 100

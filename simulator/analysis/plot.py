@@ -17,14 +17,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from simulator.alarm import MetricAlarm
-from simulator.alarm_timeline import MinuteSeries, reads
-from simulator.composite import CompositeAlarm
-from simulator.decision import AlarmState
-from simulator.labels import IncidentLabel
+from simulator.alarms import AlarmState, CompositeAlarm, MetricAlarm, MinuteSeries, reads
+from simulator.analysis.threshold_sweep import SweepResult
 from simulator.metrics import Datapoint
 from simulator.replay import ReplayResult
-from simulator.sweep import SweepResult
+from simulator.synth import IncidentLabel
 from simulator.timestamps import MINUTE_MS
 
 INSTALL_HINT = "pip install 'cwpattern[plot]'"

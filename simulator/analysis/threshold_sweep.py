@@ -3,8 +3,8 @@
 One replay tests one choice of threshold, period, M of N, statistic and TreatMissingData.
 :func:`sweep` replays the sources once, keeps the per-minute samples of the metric the
 alarm reads, and evaluates every variant of a :class:`Grid` over the whole timeline (through
-:mod:`simulator.alarm_timeline`, whose results equal a plain replay's).  Each variant is
-scored against labelled incidents (:mod:`simulator.labels`):
+:mod:`simulator.alarms.timeline`, whose results equal a plain replay's).  Each variant is
+scored against labelled incidents (:mod:`simulator.synth.labels`):
 
 - *ALARM transitions* and *time in ALARM* up to the end of the timeline;
 - per incident, the *time to detect*: the first transition into ALARM at or after the
@@ -29,23 +29,25 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from simulator.alarm import MetricAlarm
-from simulator.alarm_timeline import (
+from simulator.alarms import (
+    AlarmDefinitionError,
+    AlarmState,
+    MetricAlarm,
     MinuteSeries,
+    SimulationSettings,
     StateChange,
+    StatisticError,
     TimelineEvaluator,
+    evaluation_cadence_ms,
+    parse_statistic,
     reads,
     variant_order,
 )
-from simulator.decision import AlarmState
 from simulator.events import Report
-from simulator.labels import IncidentLabel
-from simulator.metric_filter import MetricFilter
+from simulator.filters import MetricFilter
 from simulator.replay import Progress, ReplayOptions, ReplayRun
-from simulator.simulation import MINUTE_MS, SimulationSettings, evaluation_cadence_ms
-from simulator.statistics import StatisticError, parse_statistic
-from simulator.timestamps import format_iso_ms
-from simulator.validation import AlarmDefinitionError
+from simulator.synth import IncidentLabel
+from simulator.timestamps import MINUTE_MS, format_iso_ms
 
 #: Most variants one sweep evaluates (a bound on time for hostile or mistyped grids).
 MAX_VARIANTS = 10_000
@@ -222,6 +224,22 @@ class SweepResult:
 
 
 # ------------------------------------------------------------------------------ the grid
+
+
+def choose_alarm(alarms: dict[str, Any], name: str | None) -> MetricAlarm:
+    """The alarm to vary: ``name``, or the only metric alarm of ``alarms``."""
+    if name is not None:
+        if name not in alarms:
+            known = ", ".join(repr(n) for n in alarms) or "none"
+            raise SweepError(f"the config has no alarm named {name!r} (alarms: {known})")
+        return check_sweepable(alarms[name])
+    metric_alarms = [a for a in alarms.values() if isinstance(a, MetricAlarm)]
+    if len(metric_alarms) != 1:
+        names = ", ".join(repr(a.name) for a in metric_alarms)
+        raise SweepError("the config has no metric alarm to vary" if not metric_alarms else
+                         f"the config has {len(metric_alarms)} metric alarms ({names}); "
+                         "choose one with --alarm")
+    return check_sweepable(metric_alarms[0])
 
 
 def check_sweepable(alarm: object) -> MetricAlarm:
@@ -497,3 +515,43 @@ def _seconds(milliseconds: int | None) -> float | None:
 
 def _iso(epoch_ms: int | None) -> str | None:
     return None if epoch_ms is None else format_iso_ms(epoch_ms)
+
+
+# ------------------------------------------------------------------ grid values from text
+# Each raises ValueError with the reason; the CLI reads comma-separated lists with them.
+
+TREAT_MISSING_DATA = ("missing", "ignore", "breaching", "notBreaching")
+HIGH_RESOLUTION_PERIODS = (10, 20, 30)
+
+
+def parse_threshold(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("a threshold must be a finite number")
+    return value
+
+
+def parse_period(text: str) -> int:
+    value = parse_whole(text)
+    if value not in HIGH_RESOLUTION_PERIODS and value % 60:
+        raise ValueError("Period must be 10, 20, 30 or a multiple of 60 (seconds)")
+    return value
+
+
+def parse_whole(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError("expected a whole number, at least 1")
+    return int(text)
+
+
+def parse_statistic_name(text: str) -> str:
+    try:
+        return parse_statistic(text).name
+    except StatisticError as error:
+        raise ValueError(str(error)) from None
+
+
+def parse_treat_missing_data(text: str) -> str:
+    if text not in TREAT_MISSING_DATA:
+        raise ValueError(f"TreatMissingData must be one of {', '.join(TREAT_MISSING_DATA)}")
+    return text

@@ -30,10 +30,10 @@ from simulator.deploy.model import (
     Skipped,
     canonical_params,
 )
-from simulator.deploy.parsing import SyntaxProblem, load_json, load_yaml
 from simulator.deploy.source import read_text
 from simulator.deploy.terraform import load_plan, load_state
 from simulator.deploy.validation import validate
+from simulator.documents import SyntaxProblem, load_json, load_yaml
 
 __all__ = [
     "FORMATS",

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from simulator.deploy.model import DeployedConfig, Finding, Kind, Located, Origin
-from simulator.deploy.parsing import mark_of
 from simulator.deploy.shapes import ShapeError, coerce, log_group_name
+from simulator.documents import mark_of
 
 _FILTER_KEEP = frozenset({"filterName", "filterPattern", "metricTransformations"})
 _FILTER_DROP = frozenset({"creationTime", "logGroupName"})

@@ -17,8 +17,8 @@ from typing import Any
 
 from simulator.deploy.cloudformation import TemplateError, load_template
 from simulator.deploy.model import DeployedConfig, DeployError
-from simulator.deploy.parsing import SyntaxProblem, load_json
 from simulator.deploy.source import read_text
+from simulator.documents import SyntaxProblem, load_json
 
 _UNKNOWN_ENVIRONMENT = ("unknown-account", "unknown-region")
 

@@ -26,8 +26,8 @@ from simulator.deploy.model import (
     Severity,
     Skipped,
 )
-from simulator.deploy.parsing import Mark, MarkedDict
 from simulator.deploy.shapes import ShapeError, coerce, log_group_name
+from simulator.documents import Mark, MarkedDict
 
 RESOURCE_KINDS: dict[str, Kind] = {
     "AWS::Logs::MetricFilter": "metric_filter",

@@ -28,7 +28,7 @@ from typing import Any
 
 import re2
 
-from simulator.deploy.parsing import Mark, MarkedDict, mark_of
+from simulator.documents import Mark, MarkedDict, mark_of
 
 
 class _NoValue:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from simulator.deploy.model import DeployError
-from simulator.deploy.parsing import MAX_INPUT_BYTES
+from simulator.documents import MAX_INPUT_BYTES
 
 
 def read_text(path: Path) -> str:

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.deploy.model import DeployedConfig, DeployError, Finding, Kind, Located, Origin
-from simulator.deploy.parsing import mark_of
 from simulator.deploy.shapes import ShapeError, coerce, log_group_name
+from simulator.documents import mark_of
 
 RESOURCE_KINDS: dict[str, Kind] = {
     "aws_cloudwatch_log_metric_filter": "metric_filter",

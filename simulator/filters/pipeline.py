@@ -27,7 +27,7 @@ from enum import Enum
 
 import cwpattern
 from simulator.events import LogEvent, ProblemKind, Report
-from simulator.metric_filter import MetricFilter, parse_metric_number
+from simulator.filters.metric_filter import MetricFilter, parse_metric_number
 from simulator.metrics import Datapoint, MetricKey
 from simulator.timestamps import MINUTE_MS, format_iso_ms
 
@@ -140,7 +140,7 @@ class _Minute:
 class MetricPipeline:
     """Runs metric filters over an ordered event stream; iterate it for datapoints.
 
-    ``events`` must be in timestamp order (see :mod:`simulator.reorder`); an event
+    ``events`` must be in timestamp order (see :mod:`simulator.replay.reorder_window`); an event
     from a minute already published is reported as ``late`` and not counted.  After the
     iteration, ``stats`` holds each filter's counts and :meth:`accounting` the totals.
     """
@@ -184,7 +184,7 @@ class MetricPipeline:
         yield from self.close()
 
     # The steps of run_scored, for sequencers that feed events in bulk
-    # (simulator.sequencer): enter_minute before each event in time order, observe
+    # (simulator.replay.sequencer): enter_minute before each event in time order, observe
     # each event, or observe_unmatched for many unmatched events of the current minute,
     # and close at the end.
 

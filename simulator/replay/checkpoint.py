@@ -28,7 +28,7 @@ import orjson
 
 from simulator.events import Problem, ProblemKind, Report
 from simulator.metrics import MetricKey
-from simulator.scoring import Engine, FileScore
+from simulator.replay.scoring import Engine, FileScore
 
 JOURNAL = "journal.jsonl"
 RUN = "run.json"

@@ -5,9 +5,9 @@ datapoints, and runs the alarms over them, reporting what CloudWatch would have 
 The work is split where it parallelises:
 
 1. *Scoring*, per file: read the file and decide for each event what every metric
-   filter does with it (:class:`~simulator.pipeline.EventScorer`).  This is the costly
+   filter does with it (:class:`~simulator.filters.pipeline.EventScorer`).  This is the costly
    part (decompression, JSON, matching) and runs in worker processes with ``jobs > 1``,
-   or on a Dask cluster (``engine="dask"``, :mod:`simulator.engine_dask`).
+   or on a Dask cluster (``engine="dask"``, :mod:`simulator.replay.engine_dask`).
 2. *Sequencing*, in file order, in this process: put the scored events in time order
    (bounded reorder window), build per-minute datapoints, and run the alarms.
 
@@ -25,18 +25,22 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from simulator.alarm import MetricAlarm
-from simulator.checkpoint import Checkpoint, CheckpointError
-from simulator.composite import CompositeAlarm
-from simulator.contributors import ContributorTable
+from simulator.alarms import (
+    CompositeAlarm,
+    MetricAlarm,
+    Simulation,
+    SimulationResult,
+    SimulationSettings,
+)
 from simulator.events import Report
-from simulator.metric_filter import MetricFilter
+from simulator.filters import MetricFilter, MetricPipeline, ScoredEvent
 from simulator.metrics import Datapoint, MetricKey
-from simulator.pipeline import MetricPipeline, ScoredEvent
-from simulator.reorder import DEFAULT_WINDOW_MS
-from simulator.scoring import EngineChoice, FileScore, _filter_params, open_engine
-from simulator.sequencer import Sequencer
-from simulator.simulation import Simulation, SimulationResult, SimulationSettings
+from simulator.replay.checkpoint import Checkpoint, CheckpointError
+from simulator.replay.contributors import ContributorTable
+from simulator.replay.engines import EngineChoice, open_engine
+from simulator.replay.reorder_window import DEFAULT_WINDOW_MS
+from simulator.replay.scoring import FileScore, _filter_params
+from simulator.replay.sequencer import Sequencer
 from simulator.sources import (
     DEFAULT_MAX_DECOMPRESSED_BYTES,
     MAX_EVENT_BYTES,
@@ -61,7 +65,7 @@ class ReplayOptions:
 
     ``engine`` scores the files: ``"local"`` (``jobs`` processes on this machine) or
     ``"dask"`` (the Dask cluster at ``scheduler``, or a LocalCluster started for the
-    replay when ``scheduler`` is None); None takes :func:`simulator.scoring.chosen_engine`
+    replay when ``scheduler`` is None); None takes :func:`simulator.replay.engines.chosen_engine`
     (local unless a ``using_engine`` block, such as the CLI's ``--engine``, says otherwise).
     """
 

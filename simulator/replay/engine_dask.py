@@ -2,18 +2,18 @@
 
 When a trail outgrows one machine, the expensive part of a replay (reading,
 decompressing and matching every file) moves to a Dask cluster; the cheap sequential
-part stays in this process, unchanged (:mod:`simulator.replay`).
+part stays in this process, unchanged (:mod:`simulator.replay.driver`).
 
 How the work is split
     The driver walks the sources (for ``s3://`` sources, a pruned S3 listing) in
     delivery order, cuts the file list into tasks of :data:`FILES_PER_TASK` consecutive
     files, and keeps at most :data:`TASKS_IN_FLIGHT_PER_THREAD` tasks per worker thread
     submitted; the scheduler hands each task to a free worker.  A task returns one
-    :class:`~simulator.scoring.FileScore` per file, and the driver consumes them in file
+    :class:`~simulator.replay.scoring.FileScore` per file, and the driver consumes them in file
     order, so memory is bounded by the tasks in flight, however long the trail.
 
 Why file scores, not per-(metric, minute) aggregates
-    A :class:`~simulator.scoring.FileScore` (each event's time, origin and filter
+    A :class:`~simulator.replay.scoring.FileScore` (each event's time, origin and filter
     outcomes) is already the mergeable partial result: merging is concatenation in file
     order.  Per-minute aggregates (count, sum, min, max, values) would be smaller, but
     they would lose what makes the report exact and identical to a local replay:
@@ -25,7 +25,8 @@ Why file scores, not per-(metric, minute) aggregates
     sequencing step runs exactly as in a local replay, so the report is byte-identical
     for any cluster and any number of workers.  The price is transfer: about 20 bytes
     per event (time, outcome, and the origin's line or record number: origins are
-    shipped as numbers, see :func:`simulator.scoring.pack_score`) instead of a few per minute.
+    shipped as numbers, see :func:`simulator.replay.scoring.pack_score`) instead of a
+    few per minute.
 
 Workers rebuild the metric filters from their PutMetricFilter parameters (what the
 process pool sends) and keep them compiled per process, keyed by a token, so a worker
@@ -53,8 +54,8 @@ from types import ModuleType
 from typing import Any
 
 from simulator.extras import import_extra
-from simulator.metric_filter import MetricFilter
-from simulator.scoring import (
+from simulator.filters import MetricFilter
+from simulator.replay.scoring import (
     Engine,
     FileScore,
     _filter_params,
@@ -98,7 +99,7 @@ def local_cluster(n_workers: int | None = None) -> Iterator[str]:
 
 
 class DaskScorer:
-    """Context manager giving an :data:`~simulator.scoring.Engine` backed by Dask.
+    """Context manager giving an :data:`~simulator.replay.scoring.Engine` backed by Dask.
 
     ``scheduler`` is the address of a running scheduler; None starts a
     :func:`local_cluster` for the lifetime of the engine.

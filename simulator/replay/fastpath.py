@@ -4,7 +4,7 @@ The general reader (:mod:`simulator.sources`) handles every format and every kin
 bad input, and pays for it on each event: a generator chain, a ``LogEvent``, the
 record re-serialised to check it is compact, the message parsed a second time by the
 matchers.  Real trails are almost always clean, so this module scores them with the
-least work that gives the *same* :class:`~simulator.scoring.FileScore`:
+least work that gives the *same* :class:`~simulator.replay.scoring.FileScore`:
 
 * each record is parsed once, by ``orjson``, straight from the file's bytes.  Every
   event must be parsed, not only those a whole-buffer scan would pick: its
@@ -13,7 +13,7 @@ least work that gives the *same* :class:`~simulator.scoring.FileScore`:
 * JSON patterns are tested on that parsed record (``match_document``), which costs
   less than a literal search through its text; only a record that some pattern
   matches gets its message built and goes through the reference
-  :class:`~simulator.pipeline.EventScorer`, so outcomes are identical by construction;
+  :class:`~simulator.filters.pipeline.EventScorer`, so outcomes are identical by construction;
 * ``eventTime`` strings are parsed once per distinct value, and records are handled
   a chunk's worth at a time in one loop.
 
@@ -37,12 +37,19 @@ from typing import Any
 
 import orjson
 
-from simulator.contributors import Contributor, contributor
 from simulator.events import Report
-from simulator.pipeline import EventScorer
-from simulator.sources import STDIN, Format, ReadOptions, detect_format
-from simulator.sources._chunks import FileProblem, iter_chunks
-from simulator.sources.formats import EVENT_OVERHEAD_BYTES, compact_json
+from simulator.filters import EventScorer
+from simulator.replay.contributors import Contributor, contributor
+from simulator.sources import (
+    EVENT_OVERHEAD_BYTES,
+    STDIN,
+    FileProblem,
+    Format,
+    ReadOptions,
+    compact_json,
+    detect_format,
+    iter_chunks,
+)
 from simulator.timestamps import parse_iso_ms
 
 _FIRST_KEY = re.compile(rb'\{"[A-Za-z0-9_]{1,64}"')

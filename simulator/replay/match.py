@@ -21,8 +21,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from simulator.events import Report
-from simulator.metric_filter import MetricFilter
-from simulator.scoring import LOCAL_ENGINE, FileScore, open_engine
+from simulator.filters import MetricFilter
+from simulator.replay.engines import LOCAL_ENGINE, open_engine
+from simulator.replay.scoring import FileScore
 from simulator.sources import (
     STDIN,
     PathFilter,

@@ -2,16 +2,13 @@
 
 This is the expensive, embarrassingly parallel part of a replay (decompression, JSON,
 matching).  :func:`score_file` does it for one file and returns a compact
-:class:`FileScore`; an *engine* maps it over many files, inline or in worker
-processes, and returns the scores in file order.  Everything after scoring is
-sequential and cheap (see :mod:`simulator.replay`), so an engine only changes how fast
-a replay runs, never what it finds.  The engines: ``local`` (inline, or worker
-processes on this machine) and ``dask`` (a Dask cluster, :mod:`simulator.engine_dask`).
-"""
+:class:`FileScore`; an engine (:mod:`simulator.replay.engines`) maps it over many
+files, inline or in worker processes, and returns the scores in file order.
+Everything after scoring is sequential and cheap (see :mod:`simulator.replay.driver`),
+so an engine only changes how fast a replay runs, never what it finds."""
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import re
@@ -20,15 +17,13 @@ from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from simulator.contributors import Contributor, contributor
 from simulator.events import Report
-from simulator.fastpath import FastScorer, NotFast
-from simulator.metric_filter import MetricFilter
-from simulator.pipeline import EventScorer
+from simulator.filters import EventScorer, MetricFilter
+from simulator.replay.contributors import Contributor, contributor
+from simulator.replay.fastpath import FastScorer, NotFast
 from simulator.sources import ReadOptions, read_file
 
 Engine = Callable[[Iterable[str]], Iterator["FileScore"]]
@@ -88,7 +83,7 @@ def _init_worker(filter_params: list[dict[str, Any]], read_options: ReadOptions,
 def score_file(path: str) -> FileScore:
     """Read and score one file (in a worker, or inline for ``jobs == 1``).
 
-    Clean JSON-lines and CloudTrail files take the fast path (:mod:`simulator.fastpath`);
+    Clean JSON-lines and CloudTrail files take the fast path (:mod:`simulator.replay.fastpath`);
     any other file, or one the fast path is unsure of, goes through the general reader
     (:func:`score_file_reference`).  Both give the same FileScore.
     """
@@ -164,7 +159,7 @@ def _score_packed(path: str) -> FileScore:
     return pack_score(score_file(path))
 
 
-class _scorer_pool:
+class LocalScorer:
     """Context manager giving ``map``-like scoring: inline, or over worker processes.
 
     Worker processes score a bounded number of files ahead of the sequencing step, so
@@ -221,65 +216,3 @@ def _filter_params(metric_filter: MetricFilter) -> dict[str, Any]:
 
 
 #: The engines: this machine, or a Dask cluster.
-ENGINES = ("local", "dask")
-
-
-@dataclass(frozen=True)
-class EngineChoice:
-    """Which engine scores files: ``local`` (this machine) or ``dask``.
-
-    ``scheduler`` is the address of a Dask scheduler (``tcp://host:8786``); None starts
-    a ``distributed.LocalCluster`` for the engine's lifetime.
-    """
-
-    name: str = "local"
-    scheduler: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.name not in ENGINES:
-            raise ValueError(f"unknown engine {self.name!r}; expected one of: "
-                             f"{', '.join(ENGINES)}")
-        if self.scheduler is not None and self.name != "dask":
-            raise ValueError("a scheduler address needs the dask engine (engine='dask')")
-
-
-LOCAL_ENGINE = EngineChoice()
-_CHOSEN: ContextVar[EngineChoice] = ContextVar("cwpattern_engine", default=LOCAL_ENGINE)
-
-
-@contextlib.contextmanager
-def using_engine(choice: EngineChoice) -> Iterator[EngineChoice]:
-    """Within the block, :func:`open_engine` calls that name no engine use ``choice``.
-
-    This is how ``--engine`` reaches every replay a command runs (test cases, sweeps)
-    without each of them passing it along.
-    """
-    token = _CHOSEN.set(choice)
-    try:
-        yield choice
-    finally:
-        _CHOSEN.reset(token)
-
-
-def chosen_engine() -> EngineChoice:
-    """The engine :func:`open_engine` uses when it is given none (``local`` by default)."""
-    return _CHOSEN.get()
-
-
-def open_engine(filters: Sequence[MetricFilter], read_options: ReadOptions, jobs: int,
-                choice: EngineChoice | None = None, *,
-                keep_messages: bool = False) -> contextlib.AbstractContextManager[Engine]:
-    """A context manager yielding the engine ``choice`` (default: :func:`chosen_engine`).
-
-    Local: inline for one job, else ``jobs`` worker processes.  Dask: see
-    :mod:`simulator.engine_dask` (``jobs`` is not used; the cluster decides).
-    ``keep_messages`` (local only) fills each FileScore's ``messages``.
-    """
-    choice = choice or chosen_engine()
-    if choice.name == "dask":
-        if keep_messages:
-            raise ValueError("keep_messages needs the local engine")
-        from simulator.engine_dask import DaskScorer
-
-        return DaskScorer(filters, read_options, choice.scheduler)
-    return _scorer_pool(filters, read_options, jobs, keep_messages)

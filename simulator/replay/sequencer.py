@@ -1,7 +1,7 @@
 """Time-ordering scored files in bulk: what ``reorder`` plus the pipeline do, faster.
 
 A replay's last sequential step puts scored events in time order within the reorder
-window (:func:`simulator.reorder.reorder`) and folds them into per-minute datapoints
+window (:func:`simulator.replay.reorder_window.reorder`) and folds them into per-minute datapoints
 (:meth:`MetricPipeline.run_scored`).  Done one event at a time, that step is a third of a
 replay and caps what parallel scoring can gain.  Yet almost every event matches no
 filter, and for those only three things matter: whether the event is late, how many
@@ -26,10 +26,10 @@ import heapq
 from collections.abc import Callable, Iterator
 
 from simulator.events import ProblemKind, Report
+from simulator.filters import MetricPipeline, ScoredEvent
 from simulator.metrics import Datapoint
-from simulator.pipeline import MetricPipeline, ScoredEvent
-from simulator.reorder import DEFAULT_MAX_BUFFERED, late_detail
-from simulator.scoring import FileScore
+from simulator.replay.reorder_window import DEFAULT_MAX_BUFFERED, late_detail
+from simulator.replay.scoring import FileScore
 from simulator.timestamps import MINUTE_MS
 
 Released = Callable[[ScoredEvent | None, int, int], None]

@@ -8,7 +8,7 @@ the :class:`~simulator.events.Report` with their origin and skipped;
 ``Report(strict=True)`` makes the first one raise instead.  Memory stays constant:
 files are streamed, gzip is decompressed incrementally, and a directory tree is walked
 lazily.  Events are *not* sorted here; see
-:mod:`simulator.reorder`.
+:mod:`simulator.replay.reorder_window`.
 """
 
 from __future__ import annotations
@@ -16,27 +16,33 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from simulator.events import LogEvent, Report
-from simulator.sources._chunks import DEFAULT_MAX_DECOMPRESSED_BYTES, STDIN, is_s3_url
+from simulator.sources._chunks import DEFAULT_MAX_DECOMPRESSED_BYTES, FileProblem, iter_chunks
+from simulator.sources._paths import STDIN, is_s3_url
+from simulator.sources.files import iter_log_files, iter_source_files
 from simulator.sources.formats import (
     EVENT_OVERHEAD_BYTES,
     MAX_EVENT_BYTES,
     Format,
     ReadOptions,
+    compact_json,
     detect_format,
     read_file,
 )
-from simulator.sources.tree import PathFilter, iter_log_files, iter_source_files
+from simulator.sources.tree import PathFilter
 
 __all__ = [
     "DEFAULT_MAX_DECOMPRESSED_BYTES",
     "EVENT_OVERHEAD_BYTES",
     "MAX_EVENT_BYTES",
     "STDIN",
+    "FileProblem",
     "Format",
     "PathFilter",
     "ReadOptions",
+    "compact_json",
     "detect_format",
     "is_s3_url",
+    "iter_chunks",
     "iter_log_files",
     "iter_source_files",
     "read_events",

@@ -16,9 +16,8 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from simulator.events import ProblemKind
+from simulator.sources._paths import STDIN, is_s3_url
 
-STDIN = "-"
-S3_SCHEME = "s3://"
 GZIP_MAGIC = b"\x1f\x8b"
 CHUNK_BYTES = 1 << 20
 # Real CloudTrail files are at most tens of megabytes once decompressed; 1 GiB leaves
@@ -33,11 +32,6 @@ class FileProblem(Exception):
         super().__init__(detail)
         self.kind = kind
         self.detail = detail
-
-
-def is_s3_url(path: str) -> bool:
-    """Whether ``path`` names an S3 object or prefix (read by :mod:`simulator.sources.s3`)."""
-    return path.startswith(S3_SCHEME)
 
 
 def open_binary(path: str) -> BinaryIO:

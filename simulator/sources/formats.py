@@ -28,12 +28,7 @@ from enum import Enum
 import orjson
 
 from simulator.events import LogEvent, ProblemKind, Report
-from simulator.sources._chunks import (
-    DEFAULT_MAX_DECOMPRESSED_BYTES,
-    STDIN,
-    FileProblem,
-    iter_chunks,
-)
+from simulator.sources._chunks import DEFAULT_MAX_DECOMPRESSED_BYTES, FileProblem, iter_chunks
 from simulator.sources._json_stream import (
     Element,
     JsonStreamError,
@@ -42,6 +37,7 @@ from simulator.sources._json_stream import (
     iter_array,
     json_type_name,
 )
+from simulator.sources._paths import STDIN
 from simulator.timestamps import parse_iso_ms
 
 # CloudWatch Logs' event limit: PutLogEvents counts each event as its UTF-8 message

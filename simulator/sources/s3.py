@@ -37,7 +37,7 @@ from typing import Any, BinaryIO, cast
 
 from simulator.events import ProblemKind, Report
 from simulator.extras import import_extra
-from simulator.sources._chunks import S3_SCHEME
+from simulator.sources._paths import S3_SCHEME
 from simulator.sources.tree import Entry, Lister, PathFilter, layout_position, walk
 
 #: Bytes fetched per ranged GET while streaming an object (bounds memory per open file).

@@ -20,13 +20,12 @@ import heapq
 import itertools
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
 from simulator.events import ProblemKind, Report
-from simulator.sources._chunks import STDIN, is_s3_url
 
 AWS_LOGS = "AWSLogs"
 CLOUDTRAIL = "CloudTrail"
@@ -122,22 +121,6 @@ class Lister:
         """:meth:`scan` for several directories (a remote lister may list them at once)."""
         return [self.scan(path, report) for path in paths]
 
-
-_LOCAL = Lister()
-
-
-def iter_log_files(path: str, path_filter: PathFilter, report: Report) -> Iterator[str]:
-    """The files to read for ``path``: itself if it is a file, else its log files."""
-    if is_s3_url(path):
-        from simulator.sources.s3 import iter_s3_log_files
-
-        yield from iter_s3_log_files(path, path_filter, report)
-        return
-    if path == STDIN or not os.path.isdir(path):
-        yield path
-        return
-    components = os.path.abspath(path).split(os.sep)
-    yield from walk(path, layout_position(components), path_filter, report, _LOCAL)
 
 
 def walk(path: str, position: _Position | None, path_filter: PathFilter, report: Report,
@@ -315,10 +298,3 @@ def _date(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
-
-
-def iter_source_files(sources: Iterable[str], path_filter: PathFilter,
-                      report: Report) -> Iterator[str]:
-    """The files to read for several sources, in order (see :func:`iter_log_files`)."""
-    for source in sources:
-        yield from iter_log_files(source, path_filter, report)

@@ -11,6 +11,7 @@ output) through ``metric_filters_from`` and ``alarms_from``.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -19,14 +20,18 @@ import orjson
 
 import cwpattern
 from simulator import deploy
-from simulator.alarm import MetricAlarm
-from simulator.composite import CompositeAlarm
-from simulator.decision import AlarmState
-from simulator.deploy.parsing import SyntaxProblem, load_yaml
+from simulator.alarms import (
+    AlarmDefinitionError,
+    AlarmState,
+    CompositeAlarm,
+    MetricAlarm,
+    StatisticError,
+)
+from simulator.documents import SyntaxProblem, load_yaml
 from simulator.events import LogEvent
-from simulator.metric_filter import MetricFilter, MetricFilterError
+from simulator.filters import MetricFilter, MetricFilterError
 from simulator.metrics import Datapoint, MetricKey
-from simulator.statistics import StatisticError
+from simulator.replay import ReplayOptions
 from simulator.suite.model import (
     AlarmCase,
     AnyAlarm,
@@ -45,7 +50,6 @@ from simulator.suite.model import (
 )
 from simulator.suite.notation import NotationError, duration_ms, instant_ms, series
 from simulator.suite.schema import Node, SuiteError, Where
-from simulator.validation import AlarmDefinitionError
 
 MAX_FILE_BYTES = 8 << 20
 TOP_LEVEL = ("metric_filters", "metric_filters_from", "alarms", "alarms_from", "settings",
@@ -93,6 +97,19 @@ def load_test_file(path: str | Path) -> TestFile:
 
 
 CONFIG_KEYS = ("metric_filters", "metric_filters_from", "alarms", "alarms_from", "settings")
+
+
+def load_replay_config(path: str | Path, *, jobs: int | None = None,
+                       **options: Any) -> tuple[Definitions, ReplayOptions]:
+    """A replay config's definitions, and the :class:`ReplayOptions` its settings give
+    with ``options`` (format, path filter, strictness, checkpoint folder) on top;
+    ``jobs`` defaults to the number of cores."""
+    definitions, settings = load_config(path)
+    return definitions, ReplayOptions(
+        jobs=jobs or os.cpu_count() or 1, reorder_window_ms=settings.reorder_window_ms,
+        default_value_mode=settings.default_value_mode,
+        evaluation_range=settings.evaluation_range, ingestion_lag_ms=settings.ingestion_lag_ms,
+        **options)
 
 
 def load_config(path: str | Path) -> tuple[Definitions, Settings]:

@@ -11,11 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import cwpattern
-from simulator.alarm import MetricAlarm
-from simulator.composite import CompositeAlarm
-from simulator.decision import AlarmState
+from simulator.alarms import AlarmState, CompositeAlarm, MetricAlarm
 from simulator.events import LogEvent
-from simulator.metric_filter import MetricFilter
+from simulator.filters import MetricFilter
 from simulator.metrics import Datapoint, MetricKey
 from simulator.suite.schema import Where
 

@@ -67,15 +67,6 @@ def _datetime_ms(moment: datetime) -> int:
     return round(moment.timestamp() * 1000)
 
 
-def iso_text(epoch_ms: int) -> str:
-    """``2024-01-01T12:00:00Z`` (milliseconds shown only when not zero)."""
-    moment = datetime.fromtimestamp(epoch_ms / 1000, timezone.utc)
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
-    if epoch_ms % 1000:
-        text += f".{epoch_ms % 1000:03d}"
-    return text + "Z"
-
-
 def series(text: str | int | float) -> list[float | None]:
     """Values of a promtool-style series; None marks a missing period."""
     if isinstance(text, int | float) and not isinstance(text, bool):

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import Any
 
+from simulator.suite.model import TestFile
 from simulator.suite.runner import CaseResult
 
 
@@ -83,3 +84,37 @@ def to_junit(results: Sequence[CaseResult], file_errors: Sequence[str]) -> bytes
         ET.SubElement(case, "error", message=error.splitlines()[0], type="error").text = error
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+class SuiteRun:
+    """The outcome of running some test files: what loaded, every case's result, and
+    the files that could not be loaded (as messages with file, line and column)."""
+
+    def __init__(self, loaded: Sequence[TestFile], results: Sequence[CaseResult],
+                 errors: Sequence[str]) -> None:
+        self.loaded = list(loaded)
+        self.results = list(results)
+        self.errors = list(errors)
+
+    @property
+    def exit_code(self) -> int:
+        """2 when a test file is broken, 1 when a case fails, else 0."""
+        return 2 if self.errors else 0 if all(r.passed for r in self.results) else 1
+
+    def text_lines(self) -> list[str]:
+        """The pytest-like report (file errors are printed separately, to stderr)."""
+        lines = []
+        for test_file in self.loaded:
+            mine = [r for r in self.results if r.file == test_file.path]
+            lines.append(f"{test_file.path} {progress(mine)}")
+        sections = failure_sections(self.results)
+        if sections:
+            lines += ["", "\n\n".join(sections)]
+        lines.append(summary_line(self.results, len(self.errors)))
+        return lines
+
+    def to_json(self) -> dict[str, Any]:
+        return to_json(self.results, self.errors)
+
+    def to_junit(self) -> bytes:
+        return to_junit(self.results, self.errors)

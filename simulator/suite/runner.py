@@ -17,18 +17,19 @@ from dataclasses import dataclass
 
 import orjson
 
-from simulator.composite import CompositeAlarm, alarm_name_from_reference
-from simulator.decision import AlarmState
+from simulator.alarms import (
+    AlarmState,
+    CompositeAlarm,
+    Simulation,
+    SimulationSettings,
+    Transition,
+    alarm_name_from_reference,
+)
 from simulator.events import LogEvent, Report
-from simulator.metric_filter import MetricFilter
+from simulator.filters import EventScorer, MetricFilter, MetricPipeline, ScoredEvent
 from simulator.metrics import Datapoint
-from simulator.pipeline import EventScorer, MetricPipeline, ScoredEvent
-from simulator.reorder import reorder
-from simulator.scenario import load_scenario
-from simulator.scoring import LOCAL_ENGINE, chosen_engine, open_engine
-from simulator.simulation import Simulation, SimulationSettings, Transition
-from simulator.sources import Format, PathFilter, ReadOptions, read_events
-from simulator.sources.tree import iter_log_files
+from simulator.replay import LOCAL_ENGINE, chosen_engine, open_engine, reorder
+from simulator.sources import Format, PathFilter, ReadOptions, iter_log_files, read_events
 from simulator.suite.model import (
     AlarmCase,
     AnyAlarm,
@@ -40,10 +41,9 @@ from simulator.suite.model import (
     PatternCase,
     TestFile,
 )
-from simulator.suite.notation import iso_text
 from simulator.suite.schema import Where
-from simulator.synth import generate
-from simulator.timestamps import parse_iso_ms
+from simulator.synth import generate, load_scenario
+from simulator.timestamps import iso_text, parse_iso_ms
 
 MINUTE_MS = 60_000
 MESSAGE_PREVIEW = 160
@@ -303,7 +303,7 @@ def _file_events(path: str, fmt: str, report: Report,
 
 def _engine_events(filters: Sequence[MetricFilter], path: str, fmt: str, report: Report,
                    unmatched: tuple) -> Iterator[ScoredEvent]:
-    """What :class:`simulator.replay.ReplayRun` does with an engine, for one source."""
+    """What :class:`simulator.replay.driver.ReplayRun` does with an engine, for one source."""
     with open_engine(filters, ReadOptions(format=Format(fmt)), jobs=1) as score:
         for scored in score(iter_log_files(path, PathFilter(), report)):
             report.absorb(scored.report)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.deploy.parsing import Mark, MarkedDict, MarkedList
+from simulator.documents import Mark, MarkedDict, MarkedList
 
 
 @dataclass(frozen=True)

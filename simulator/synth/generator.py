@@ -3,8 +3,8 @@
 Real trails rarely contain the incident a team wants to alert on (the corpus has no
 record that is both a service-linked-role session and an access-denied error), so a
 metric filter and its alarm cannot be tested on them alone.  :func:`generate` turns
-a :class:`~simulator.scenario.Scenario` into CloudTrail records that look like the
-real ones (see :mod:`simulator.synth_catalog`), baseline traffic plus incidents;
+a :class:`~simulator.synth.scenario.Scenario` into CloudTrail records that look like the
+real ones (see :mod:`simulator.synth.catalog`), baseline traffic plus incidents;
 :func:`incident_labels` gives the incidents' ground truth, so detection can be scored.
 
 The same scenario and seed always give the same records, byte for byte: all
@@ -33,8 +33,7 @@ from typing import IO
 
 import orjson
 
-from simulator.scenario import Actor, Identity, Incident, Scenario
-from simulator.synth_catalog import (
+from simulator.synth.catalog import (
     ALNUM,
     CALLS,
     SERVICE_LINKED_ROLES,
@@ -52,6 +51,7 @@ from simulator.synth_catalog import (
     token,
     uuid4,
 )
+from simulator.synth.scenario import Actor, Identity, Incident, Scenario
 from simulator.timestamps import MINUTE_MS, format_iso_seconds, parse_iso_ms
 
 EVENT_VERSION = "1.09"

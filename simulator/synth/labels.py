@@ -1,7 +1,7 @@
 """Incident labels: the ground truth a threshold sweep scores detection against.
 
 A labels file is JSON lines, one incident per line, as ``cwpattern synth --labels`` writes
-them (:func:`simulator.synth.write_labels`) or as a team writes them by hand from its
+them (:func:`simulator.synth.generator.write_labels`) or as a team writes them by hand from its
 incident log::
 
     {"id": "outage", "start": "2024-03-04T07:00:00Z", "end": "2024-03-04T07:20:00Z"}

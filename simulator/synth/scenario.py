@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from simulator.synth_catalog import CALLS, SERVICE_LINKED_ROLES, USER_AGENTS
+from simulator.synth.catalog import CALLS, SERVICE_LINKED_ROLES, USER_AGENTS
 from simulator.timestamps import MINUTE_MS, parse_iso_ms
 
 MAX_SCENARIO_BYTES = 1 << 20
