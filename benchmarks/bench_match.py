@@ -19,9 +19,9 @@ from pathlib import Path
 
 from _common import report
 
-from cwpattern.cli.bench import synthetic_records
 from simulator.events import Report
 from simulator.replay.match import find_matches
+from simulator.synth import bench_records
 from simulator.synth.generator import write_s3_tree
 
 PATTERNS = {
@@ -41,7 +41,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
         tree = Path(temp) / "trail"
-        written = write_s3_tree(synthetic_records(args.events), tree, compresslevel=6)
+        written = write_s3_tree(bench_records(args.events), tree, compresslevel=6)
         print(f"{written.records} records in {written.files} gz files")
         rows = [row for name, pattern in PATTERNS.items()
                 for row in pattern_rows(name, pattern, str(tree), written.records,

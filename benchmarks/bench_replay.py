@@ -26,12 +26,12 @@ from pathlib import Path
 
 from _common import report
 
-from cwpattern.cli.bench import synthetic_records
 from simulator.events import Report
 from simulator.replay import engines, scoring
 from simulator.replay.driver import ReplayOptions, replay
 from simulator.sources import PathFilter, ReadOptions, iter_log_files
 from simulator.suite.loader import load_config
+from simulator.synth import bench_records
 from simulator.synth.generator import write_s3_tree
 
 REPO = Path(__file__).resolve().parent.parent
@@ -54,7 +54,7 @@ def main() -> None:
     filters, alarms = list(definitions.filters.values()), list(definitions.alarms.values())
     with tempfile.TemporaryDirectory() as temp:
         tree = Path(temp) / "trail"
-        written = write_s3_tree(synthetic_records(args.events), tree, compresslevel=6)
+        written = write_s3_tree(bench_records(args.events), tree, compresslevel=6)
         paths = list(iter_log_files(str(tree), PathFilter(), Report()))
         size = sum(Path(p).stat().st_size for p in paths)
         print(f"{written.records} records in {written.files} gz files ({size / 1e6:.0f} MB)")

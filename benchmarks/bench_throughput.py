@@ -26,8 +26,8 @@ from pathlib import Path
 from _common import report
 
 import cwpattern
-from cwpattern.cli.bench import synthetic_lines
 from cwpattern.tools.bench import chunked, run
+from simulator.synth import bench_lines
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("CWPATTERN_CORPUS", REPO.parent / "shared" / "corpus"))
@@ -108,7 +108,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     started = time.perf_counter()
-    chunks = chunked(synthetic_lines(args.events))
+    chunks = chunked(bench_lines(args.events))
     print(f"generated {args.events} events in {time.perf_counter() - started:.0f} s")
     datasets = [(f"synthetic {args.events // 1000}k", chunks)]
     if CORPUS.is_dir():

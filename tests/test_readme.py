@@ -1,15 +1,19 @@
-"""The README's Python examples run and print what the README says (doctest)."""
+"""The Python examples of the README and docs/api.md run and print what the pages say
+(doctest)."""
 
 from __future__ import annotations
 
 import doctest
 
+import pytest
+
 from conftest import REPO
 
 
-def test_readme_examples(monkeypatch) -> None:
+@pytest.mark.parametrize("page", ["README.md", "docs/api.md"])
+def test_python_examples(page: str, monkeypatch) -> None:
     monkeypatch.chdir(REPO)
-    result = doctest.testfile(str(REPO / "README.md"), module_relative=False,
+    result = doctest.testfile(str(REPO / page), module_relative=False,
                               optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0
     assert result.failed == 0

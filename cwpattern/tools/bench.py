@@ -283,3 +283,38 @@ def _run_jq(jq: str, program: str, lines: list[bytes], raw: bool) -> tuple[float
 def _jq_version(jq: str) -> str:
     done = subprocess.run([jq, "--version"], capture_output=True, text=True, check=False)
     return done.stdout.strip() or done.stderr.strip()
+
+
+def report_lines(origin: str, result: dict[str, Any], left_out: int) -> list[str]:
+    """The text report of ``cwpattern bench`` for ``result`` (a :meth:`BenchResult.to_dict`)."""
+    lines = []
+    events = result["events"]
+    lines.append(f"{events:,} events, {result['bytes'] / 1e6:,.1f} MB "
+                 f"({result['bytes_per_event']:,.0f} bytes/event) from {origin}")
+    if left_out:
+        lines.append(f"  ({left_out} multi-line message(s) left out: a buffer holds one per line)")
+    for number, pattern in enumerate(result["patterns"], 1):
+        lines.append(f"[{number}] {pattern['pattern']}")
+        lines.append(f"    matches {pattern['matches']:,} ({pattern['match_rate']:.2%}); "
+                     f"prefilter passes {pattern['prefilter_pass_rate']:.2%}")
+        if pattern["jq"] is not None:
+            lines.append(f"    jq: {pattern['jq']}")
+        elif pattern["jq_untranslatable"]:
+            lines.append(f"    jq: not translated ({pattern['jq_untranslatable']})")
+    lines.append(f"lines handed to the matchers after the whole-buffer scan: "
+                 f"{result['scan_pass_rate']:.2%}")
+    lines.append("")
+    names = {"cwpattern": "cwpattern", "parse_floor": "parse floor (orjson.loads)",
+             "interpreter": "reference interpreter", "jq": result["jq_version"] or "jq"}
+    lines.append(f"{'':28}{'events/s':>12}{'MB/s':>9}{'cwpattern is':>14}")
+    for name, measured in result["measurements"].items():
+        ratio = "" if name == "cwpattern" else f"{result['ratios'][f'vs_{name}']:,.1f}x"
+        sampled = "" if measured["events"] == events else f"  (first {measured['events']:,})"
+        lines.append(f"{names[name]:28}{measured['events_per_s']:>12,.0f}"
+                     f"{measured['mb_per_s']:>9,.0f}{ratio:>14}{sampled}")
+    if result["jq_skipped"]:
+        lines.append(f"jq: {result['jq_skipped']}")
+    disagree = [name for name, same in result["agreement"].items() if not same]
+    lines.append("answers: " + (f"DIFFER from {', '.join(disagree)}" if disagree
+                                else "identical (" + ", ".join(result["agreement"]) + ")"))
+    return lines

@@ -11,6 +11,7 @@ The public face is the names below; the modules are internals.
 from simulator._faces import lazy_face
 
 __all__, __getattr__, __dir__ = lazy_face(__name__, {
+    "simulator.synth.bench": ("BENCH_SCENARIO", "bench_lines", "bench_records"),
     "simulator.synth.generator": ("generate", "synthesize", "write_labels", "write_s3_tree"),
     "simulator.synth.labels": ("IncidentLabel", "LabelsError", "find_labels", "read_labels"),
     "simulator.synth.scenario": ("ScenarioError", "load_scenario", "parse_scenario"),
